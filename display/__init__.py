@@ -1,0 +1,1 @@
+"""The hall display page and its audio."""

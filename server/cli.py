@@ -1,0 +1,88 @@
+"""The `antre` command: the Flask CLI plus the hall's own commands."""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+import click
+from flask.cli import FlaskGroup, with_appcontext
+from flask_migrate import upgrade
+
+from server import create_app
+from server.extensions import db
+from server.services.hall_config import HallConfigError, load_hall, read_hall_file
+
+DEMO_HALL = Path(__file__).with_name("demo_hall.toml")
+
+
+@click.group(cls=FlaskGroup, create_app=create_app)
+def main() -> None:
+    """Antre: the queue system of a public-service hall."""
+
+
+@main.group()
+def hall() -> None:
+    """Describe the hall: agencies, services, zones, counters."""
+
+
+@hall.command("load")
+@click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
+@with_appcontext
+def hall_load(path: Path) -> None:
+    """Load (or update) the hall from a TOML file."""
+    try:
+        report = load_hall(db.session, read_hall_file(path))
+    except HallConfigError as error:
+        raise click.ClickException(str(error)) from error
+    click.echo(
+        f"{path}: {len(report.added)} added, {len(report.updated)} updated, "
+        f"{len(report.disabled)} disabled"
+    )
+    for label in report.disabled:
+        click.echo(f"  disabled {label} (not in the file)")
+
+
+@main.command("demo")
+@with_appcontext
+def demo() -> None:
+    """Bring the database up to date and load the demo hall."""
+    upgrade()
+    report = load_hall(db.session, read_hall_file(DEMO_HALL))
+    click.echo(f"demo hall ready: {len(report.added)} added, {len(report.updated)} updated")
+
+
+@main.command("serve")
+@click.option(
+    "--port",
+    type=int,
+    default=lambda: int(os.environ.get("ANTRE_PORT", "5000")),
+    show_default="ANTRE_PORT or 5000",
+)
+@click.option("--host", default="0.0.0.0", show_default=True)
+@click.option(
+    "--threads",
+    type=int,
+    default=lambda: int(os.environ.get("ANTRE_THREADS", "200")),
+    show_default="ANTRE_THREADS or 200",
+)
+def serve(port: int, host: str, threads: int) -> None:
+    """Serve the hall with gunicorn: one worker, a thread for every screen."""
+    command = [
+        sys.executable,
+        "-m",
+        "gunicorn",
+        "--workers",
+        "1",
+        "--threads",
+        str(threads),
+        "--bind",
+        f"{host}:{port}",
+        "--access-logfile",
+        "-",
+        "--graceful-timeout",
+        "5",
+        "server.wsgi:app",
+    ]
+    os.execv(sys.executable, command)

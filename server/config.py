@@ -1,0 +1,20 @@
+"""Settings read from the environment; `create_app(test_config)` may override any of them."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+
+def from_environment(instance_path: str) -> dict[str, object]:
+    """Return the app settings named by `ANTRE_*` environment variables, with their defaults."""
+    default_db = "sqlite:///" + str(Path(instance_path) / "antre.sqlite3")
+    return {
+        "SECRET_KEY": os.environ.get("ANTRE_SECRET_KEY", "dev-only-change-me"),
+        "SQLALCHEMY_DATABASE_URI": os.environ.get("ANTRE_DATABASE_URL", default_db),
+        "ANTRE_MESSAGE_QUEUE": os.environ.get("ANTRE_MESSAGE_QUEUE") or None,
+        "ANTRE_TIMEZONE": os.environ.get("ANTRE_TIMEZONE", "Asia/Jakarta"),
+        "ANTRE_PUBLIC_URL": os.environ.get("ANTRE_PUBLIC_URL") or None,
+        "ANTRE_DEFAULT_SERVICE_S": int(os.environ.get("ANTRE_DEFAULT_SERVICE_S", "300")),
+        "ANTRE_RECALL_LIMIT": int(os.environ.get("ANTRE_RECALL_LIMIT", "3")),
+    }

@@ -1,0 +1,77 @@
+"""Ticket statuses, their allowed moves, and the printed number format."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+from server.domain.errors import WrongState
+
+
+class TicketStatus(StrEnum):
+    WAITING = "waiting"
+    CALLED = "called"
+    SERVING = "serving"
+    DONE = "done"
+    NO_SHOW = "no_show"
+    TRANSFERRED = "transferred"
+    HELD = "held"
+    CANCELLED = "cancelled"
+
+
+class EventKind(StrEnum):
+    ISSUED = "issued"
+    CALLED = "called"
+    RECALLED = "recalled"
+    SERVING = "serving"
+    COMPLETED = "completed"
+    NO_SHOW = "no_show"
+    TRANSFERRED = "transferred"
+    HELD = "held"
+    RESUMED = "resumed"
+    CANCELLED = "cancelled"
+
+
+ACTIVE_AT_COUNTER = frozenset({TicketStatus.CALLED, TicketStatus.SERVING})
+
+STATUS_WORDS = {
+    TicketStatus.WAITING: ("menunggu", "waiting"),
+    TicketStatus.CALLED: ("dipanggil", "called"),
+    TicketStatus.SERVING: ("sedang dilayani", "being served"),
+    TicketStatus.DONE: ("selesai", "done"),
+    TicketStatus.NO_SHOW: ("tidak hadir", "no-show"),
+    TicketStatus.TRANSFERRED: ("dialihkan", "transferred"),
+    TicketStatus.HELD: ("ditunda", "on hold"),
+    TicketStatus.CANCELLED: ("dibatalkan", "cancelled"),
+}
+
+
+def format_number(prefix: str, sequence: int, width: int = 3) -> str:
+    """The printed ticket number, e.g. `A007`; the digits grow past `width` when needed."""
+    if sequence < 1:
+        raise ValueError("a ticket sequence starts at 1")
+    return f"{prefix}{sequence:0{width}d}"
+
+
+def require_status(status: TicketStatus, allowed: frozenset[TicketStatus], action: str) -> None:
+    """Refuse `action` unless the ticket is in one of the `allowed` statuses."""
+    if status in allowed:
+        return
+    word_id, word_en = STATUS_WORDS[status]
+    raise WrongState(
+        "wrong_ticket_state",
+        f"Tidak dapat {ACTION_WORDS[action][0]}: tiket berstatus {word_id}.",
+        f"Cannot {ACTION_WORDS[action][1]}: the ticket is {word_en}.",
+    )
+
+
+ACTION_WORDS = {
+    "recall": ("memanggil ulang", "recall it"),
+    "no-show": ("menandai tidak hadir", "mark it no-show"),
+    "start": ("mulai melayani", "start serving it"),
+    "complete": ("menyelesaikan", "complete it"),
+}
+
+
+def recall_outcome(recall_count: int, recall_limit: int) -> TicketStatus:
+    """What a recall does: call again, or mark no-show once the limit has been used up."""
+    return TicketStatus.NO_SHOW if recall_count >= recall_limit else TicketStatus.CALLED

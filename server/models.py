@@ -1,0 +1,174 @@
+"""The hall's tables: SQLAlchemy 2.x typed models."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    DateTime,
+    ForeignKey,
+    Index,
+    String,
+    Text,
+    TypeDecorator,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from server.domain.tickets import TicketStatus
+from server.extensions import db
+
+
+class UTCDateTime(TypeDecorator[datetime]):
+    """An aware UTC instant, stored without zone so SQLite and PostgreSQL agree."""
+
+    impl = DateTime
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Any) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetimes are not stored; pass an aware instant")
+        return value.astimezone(UTC).replace(tzinfo=None)
+
+    def process_result_value(self, value: datetime | None, dialect: Any) -> datetime | None:
+        return None if value is None else value.replace(tzinfo=UTC)
+
+
+class Setting(db.Model):
+    """One hall-wide setting, e.g. the hall's name or the ticket footer."""
+
+    __tablename__ = "settings"
+    key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    value: Mapped[Any] = mapped_column(JSON)
+
+
+class Agency(db.Model):
+    """An agency (instansi) with its own services in the hall."""
+
+    __tablename__ = "agencies"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(32), unique=True)
+    name: Mapped[str] = mapped_column(String(120))
+    name_en: Mapped[str | None] = mapped_column(String(120))
+    position: Mapped[int] = mapped_column(default=0)
+    services: Mapped[list[Service]] = relationship(
+        back_populates="agency", order_by="Service.position"
+    )
+
+
+class Zone(db.Model):
+    """A hall or floor that displays follow."""
+
+    __tablename__ = "zones"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(32), unique=True)
+    name: Mapped[str] = mapped_column(String(120))
+    counters: Mapped[list[Counter]] = relationship(
+        back_populates="zone", order_by="Counter.position"
+    )
+
+
+class Service(db.Model):
+    """A service (layanan) visitors queue for."""
+
+    __tablename__ = "services"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    agency_id: Mapped[int] = mapped_column(ForeignKey("agencies.id"))
+    code: Mapped[str] = mapped_column(String(32), unique=True)
+    prefix: Mapped[str] = mapped_column(String(4))
+    name: Mapped[str] = mapped_column(String(120))
+    name_en: Mapped[str | None] = mapped_column(String(120))
+    target_s: Mapped[int] = mapped_column(default=900)
+    default_service_s: Mapped[int | None]
+    hours: Mapped[dict[str, list[str]]] = mapped_column(JSON)
+    daily_quota: Mapped[int | None]
+    enabled: Mapped[bool] = mapped_column(default=True)
+    position: Mapped[int] = mapped_column(default=0)
+    agency: Mapped[Agency] = relationship(back_populates="services")
+
+
+class Counter(db.Model):
+    """A counter (loket) that serves one or more services."""
+
+    __tablename__ = "counters"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(32), unique=True)
+    name: Mapped[str] = mapped_column(String(60))
+    zone_id: Mapped[int] = mapped_column(ForeignKey("zones.id"))
+    status: Mapped[str] = mapped_column(String(16), default="closed")
+    position: Mapped[int] = mapped_column(default=0)
+    zone: Mapped[Zone] = relationship(back_populates="counters")
+    links: Mapped[list[CounterService]] = relationship(
+        order_by="CounterService.position", cascade="all, delete-orphan"
+    )
+
+    @property
+    def service_ids(self) -> list[int]:
+        """The services this counter calls from, in the order the manager set."""
+        return [link.service_id for link in self.links]
+
+
+class CounterService(db.Model):
+    """A service a counter calls from, with its place in the counter's order."""
+
+    __tablename__ = "counter_services"
+    counter_id: Mapped[int] = mapped_column(ForeignKey("counters.id"), primary_key=True)
+    service_id: Mapped[int] = mapped_column(ForeignKey("services.id"), primary_key=True)
+    position: Mapped[int] = mapped_column(default=0)
+
+
+class DailySequence(db.Model):
+    """The last number issued for a service on a service day; taken with an atomic upsert."""
+
+    __tablename__ = "daily_sequences"
+    service_id: Mapped[int] = mapped_column(ForeignKey("services.id"), primary_key=True)
+    service_day: Mapped[date] = mapped_column(primary_key=True)
+    last_number: Mapped[int]
+
+
+class Ticket(db.Model):
+    """A queue ticket (nomor antrean)."""
+
+    __tablename__ = "tickets"
+    __table_args__ = (
+        UniqueConstraint("service_id", "service_day", "sequence"),
+        Index("ix_tickets_queue", "service_id", "service_day", "status", "arrived_at", "id"),
+        Index("ix_tickets_counter_status", "counter_id", "status"),
+    )
+    id: Mapped[int] = mapped_column(primary_key=True)
+    token: Mapped[str] = mapped_column(String(43), unique=True)
+    service_id: Mapped[int] = mapped_column(ForeignKey("services.id"))
+    service_day: Mapped[date]
+    sequence: Mapped[int]
+    number: Mapped[str] = mapped_column(String(16))
+    status: Mapped[str] = mapped_column(String(16), default=TicketStatus.WAITING)
+    priority: Mapped[bool] = mapped_column(default=False)
+    lang: Mapped[str] = mapped_column(String(2), default="id")
+    counter_id: Mapped[int | None] = mapped_column(ForeignKey("counters.id"))
+    recall_count: Mapped[int] = mapped_column(default=0)
+    issued_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    arrived_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    called_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    served_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    service: Mapped[Service] = relationship()
+    counter: Mapped[Counter | None] = relationship()
+
+
+class TicketEvent(db.Model):
+    """One change of a ticket: the wait-time log every report is computed from."""
+
+    __tablename__ = "ticket_events"
+    __table_args__ = (Index("ix_ticket_events_at", "at"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    ticket_id: Mapped[int] = mapped_column(ForeignKey("tickets.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(16))
+    at: Mapped[datetime] = mapped_column(UTCDateTime())
+    status: Mapped[str] = mapped_column(String(16))
+    service_id: Mapped[int] = mapped_column(ForeignKey("services.id"))
+    counter_id: Mapped[int | None] = mapped_column(ForeignKey("counters.id"))
+    detail: Mapped[str | None] = mapped_column(Text)

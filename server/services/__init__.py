@@ -1,0 +1,1 @@
+"""Use cases: one function each, taking a session and a context; commit once, then publish."""

@@ -1,0 +1,232 @@
+"""Describe a hall in a TOML file and load it: agencies, services, zones, counters.
+
+Loading is idempotent: things are matched by their `code`, updated in place, and added when new.
+A service left out of the file is disabled rather than deleted, because its tickets stay in the log.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from server.db import write_transaction
+from server.domain.calendar import hours_to_json, parse_hours
+from server.models import Agency, Counter, CounterService, Service, Setting, Zone
+
+ALWAYS = {"daily": "00:00-24:00"}
+
+
+class HallConfigError(ValueError):
+    """The hall file is not valid; the message names the place and the fix."""
+
+
+@dataclass
+class LoadReport:
+    """What a load changed."""
+
+    added: list[str] = field(default_factory=list)
+    updated: list[str] = field(default_factory=list)
+    disabled: list[str] = field(default_factory=list)
+
+
+def read_hall_file(path: str | Path) -> dict[str, Any]:
+    """Parse a hall TOML file, naming the line of a syntax error."""
+    try:
+        with open(path, "rb") as handle:
+            return tomllib.load(handle)
+    except tomllib.TOMLDecodeError as error:
+        raise HallConfigError(f"{path}: {error}") from error
+    except OSError as error:
+        raise HallConfigError(f"{path}: {error.strerror}") from error
+
+
+def load_hall(session: Session, data: dict[str, Any]) -> LoadReport:
+    """Create or update the hall described by `data` in one transaction."""
+    report = LoadReport()
+    with write_transaction(session):
+        _load_settings(session, _table(data, "hall", "hall"))
+        zones = {
+            entry["code"]: _upsert(
+                session, Zone, entry, "zones", report, name=_required(entry, "name", "zones")
+            )
+            for entry in _list(data, "zones")
+        }
+        services = _load_agencies(session, _list(data, "agencies"), report)
+        _disable_missing_services(session, set(services), report)
+        for index, entry in enumerate(_list(data, "counters")):
+            _load_counter(session, entry, index, zones, services, report)
+    return report
+
+
+def _load_settings(session: Session, hall: dict[str, Any]) -> None:
+    for key in ("name", "footer", "footer_en", "running_text"):
+        if key in hall:
+            row = session.get(Setting, f"hall_{key}") or Setting(key=f"hall_{key}")
+            row.value = str(hall[key])
+            session.add(row)
+
+
+def _load_agencies(
+    session: Session, entries: list[dict[str, Any]], report: LoadReport
+) -> dict[str, Service]:
+    services: dict[str, Service] = {}
+    prefixes: dict[str, str] = {}
+    for a_index, entry in enumerate(entries):
+        where = f"agencies[{a_index}]"
+        agency = _upsert(
+            session,
+            Agency,
+            entry,
+            where,
+            report,
+            name=_required(entry, "name", where),
+            name_en=entry.get("name_en"),
+            position=a_index,
+        )
+        for s_index, item in enumerate(entry.get("services", [])):
+            service = _load_service(
+                session, agency, item, f"{where}.services[{s_index}]", s_index, report
+            )
+            if service.prefix in prefixes and prefixes[service.prefix] != service.code:
+                raise HallConfigError(
+                    f"{where}.services[{s_index}]: prefix {service.prefix!r} is already used "
+                    f"by service {prefixes[service.prefix]!r}; each service needs its own prefix"
+                )
+            prefixes[service.prefix] = service.code
+            services[service.code] = service
+    return services
+
+
+def _load_service(
+    session: Session,
+    agency: Agency,
+    entry: dict[str, Any],
+    where: str,
+    position: int,
+    report: LoadReport,
+) -> Service:
+    prefix = str(_required(entry, "prefix", where)).upper()
+    if not (prefix.isalpha() and 1 <= len(prefix) <= 3):
+        raise HallConfigError(f"{where}.prefix: {prefix!r} must be 1 to 3 letters, e.g. 'A'")
+    try:
+        hours = hours_to_json(parse_hours(entry.get("hours", ALWAYS)))
+    except ValueError as error:
+        raise HallConfigError(f"{where}.hours: {error}") from error
+    quota = entry.get("daily_quota")
+    if quota is not None and (not isinstance(quota, int) or quota < 1):
+        raise HallConfigError(f"{where}.daily_quota: must be a whole number of at least 1")
+    return _upsert(
+        session,
+        Service,
+        entry,
+        where,
+        report,
+        agency=agency,
+        prefix=prefix,
+        name=_required(entry, "name", where),
+        name_en=entry.get("name_en"),
+        target_s=int(_minutes(entry, "target_minutes", where, 15) * 60),
+        default_service_s=int(_minutes(entry, "service_minutes", where, 5) * 60),
+        hours=hours,
+        daily_quota=quota,
+        enabled=bool(entry.get("enabled", True)),
+        position=position,
+    )
+
+
+def _load_counter(
+    session: Session,
+    entry: dict[str, Any],
+    index: int,
+    zones: dict[str, Zone],
+    services: dict[str, Service],
+    report: LoadReport,
+) -> None:
+    where = f"counters[{index}]"
+    zone_code = _required(entry, "zone", where)
+    if zone_code not in zones:
+        raise HallConfigError(
+            f"{where}.zone: no zone with code {zone_code!r}; zones are {sorted(zones)}"
+        )
+    unknown = [code for code in entry.get("services", []) if code not in services]
+    if unknown:
+        raise HallConfigError(
+            f"{where}.services: unknown service code(s) {unknown}; services are {sorted(services)}"
+        )
+    counter = _upsert(
+        session,
+        Counter,
+        entry,
+        where,
+        report,
+        name=_required(entry, "name", where),
+        zone=zones[zone_code],
+        position=index,
+    )
+    counter.links = [
+        CounterService(service_id=services[code].id, position=index)
+        for index, code in enumerate(entry.get("services", []))
+    ]
+
+
+def _disable_missing_services(session: Session, kept: set[str], report: LoadReport) -> None:
+    for service in session.scalars(
+        select(Service).where(Service.code.not_in(kept), Service.enabled.is_(True))
+    ):
+        service.enabled = False
+        report.disabled.append(f"service {service.code}")
+
+
+def _upsert(
+    session: Session,
+    model: type,
+    entry: dict[str, Any],
+    where: str,
+    report: LoadReport,
+    **values: Any,
+) -> Any:
+    code = str(_required(entry, "code", where))
+    row = session.scalars(select(model).where(model.code == code)).first()
+    label = f"{model.__tablename__[:-1] if model.__tablename__ != 'agencies' else 'agency'} {code}"
+    if row is None:
+        row = model(code=code)
+        session.add(row)
+        report.added.append(label)
+    else:
+        report.updated.append(label)
+    for name, value in values.items():
+        setattr(row, name, value)
+    session.flush()
+    return row
+
+
+def _required(entry: dict[str, Any], key: str, where: str) -> Any:
+    if key not in entry or entry[key] in ("", None):
+        raise HallConfigError(f"{where}.{key}: required")
+    return entry[key]
+
+
+def _minutes(entry: dict[str, Any], key: str, where: str, default: float) -> float:
+    value = entry.get(key, default)
+    if not isinstance(value, int | float) or value <= 0:
+        raise HallConfigError(f"{where}.{key}: must be a positive number of minutes")
+    return float(value)
+
+
+def _table(data: dict[str, Any], key: str, where: str) -> dict[str, Any]:
+    value = data.get(key, {})
+    if not isinstance(value, dict):
+        raise HallConfigError(f"{where}: must be a table, e.g. [{key}]")
+    return value
+
+
+def _list(data: dict[str, Any], key: str) -> list[dict[str, Any]]:
+    value = data.get(key, [])
+    if not isinstance(value, list) or not all(isinstance(item, dict) for item in value):
+        raise HallConfigError(f"{key}: must be a list of tables, e.g. [[{key}]]")
+    return value

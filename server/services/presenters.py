@@ -1,0 +1,72 @@
+"""The JSON shapes of the public contract, built from models."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from server.models import Counter, Service, Ticket
+from server.services.context import Context
+
+
+def iso(instant: datetime | None, ctx: Context) -> str | None:
+    """ISO 8601 in the hall's time zone, with its offset."""
+    return None if instant is None else ctx.local(instant).isoformat(timespec="seconds")
+
+
+def ticket_json(
+    ticket: Ticket, ctx: Context, ahead: int | None = None, estimate_s: int | None = None
+) -> dict[str, Any]:
+    """A ticket as the API and events show it."""
+    counter = ticket.counter
+    return {
+        "id": ticket.id,
+        "token": ticket.token,
+        "number": ticket.number,
+        "service_id": ticket.service_id,
+        "service": ticket.service.name,
+        "service_en": ticket.service.name_en or ticket.service.name,
+        "status": ticket.status,
+        "priority": ticket.priority,
+        "position": None if ahead is None else ahead + 1,
+        "ahead": ahead,
+        "estimated_wait_s": estimate_s,
+        "counter_id": ticket.counter_id,
+        "counter": counter.name if counter else None,
+        "recall_count": ticket.recall_count,
+        "lang": ticket.lang,
+        "issued_at": iso(ticket.issued_at, ctx),
+        "called_at": iso(ticket.called_at, ctx),
+        "served_at": iso(ticket.served_at, ctx),
+        "finished_at": iso(ticket.finished_at, ctx),
+        "status_url": ctx.status_url(ticket.token),
+    }
+
+
+def service_json(service: Service, waiting: int, availability: Any) -> dict[str, Any]:
+    """A service as the kiosk and counters list it."""
+    return {
+        "id": service.id,
+        "code": service.code,
+        "prefix": service.prefix,
+        "name": service.name,
+        "name_en": service.name_en or service.name,
+        "target_s": service.target_s,
+        "open": availability.open,
+        "closed_reason": availability.reason,
+        "closed_message": availability.message_id,
+        "closed_message_en": availability.message_en,
+        "waiting": waiting,
+    }
+
+
+def counter_json(counter: Counter) -> dict[str, Any]:
+    """A counter as the hall lists it."""
+    return {
+        "id": counter.id,
+        "code": counter.code,
+        "name": counter.name,
+        "zone": counter.zone_id,
+        "status": counter.status,
+        "service_ids": counter.service_ids,
+    }

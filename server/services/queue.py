@@ -1,0 +1,110 @@
+"""Read-side questions about the queue: how many wait, who is ahead, how long it takes."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from sqlalchemy import and_, func, or_, select
+from sqlalchemy.orm import Session
+
+from server.domain.estimates import estimate_wait_s, mean_service_seconds
+from server.domain.routing import Candidate
+from server.domain.tickets import TicketStatus
+from server.models import Counter, CounterService, Service, Ticket
+from server.services.context import Context
+
+RECENT_SERVICES = 20
+
+
+def waiting_counts(session: Session, day: date) -> dict[int, int]:
+    """Waiting tickets per service on a service day."""
+    rows = session.execute(
+        select(Ticket.service_id, func.count())
+        .where(Ticket.service_day == day, Ticket.status == TicketStatus.WAITING)
+        .group_by(Ticket.service_id)
+    )
+    return {service_id: count for service_id, count in rows}
+
+
+def waiting_count(session: Session, service_id: int, day: date) -> int:
+    """Waiting tickets of one service on a service day."""
+    return (
+        session.scalar(
+            select(func.count()).where(
+                Ticket.service_id == service_id,
+                Ticket.service_day == day,
+                Ticket.status == TicketStatus.WAITING,
+            )
+        )
+        or 0
+    )
+
+
+def ahead_of(session: Session, ticket: Ticket) -> int:
+    """How many tickets of the same service wait in front of this one."""
+    return (
+        session.scalar(
+            select(func.count()).where(
+                Ticket.service_id == ticket.service_id,
+                Ticket.service_day == ticket.service_day,
+                Ticket.status == TicketStatus.WAITING,
+                or_(
+                    Ticket.arrived_at < ticket.arrived_at,
+                    and_(Ticket.arrived_at == ticket.arrived_at, Ticket.id < ticket.id),
+                ),
+            )
+        )
+        or 0
+    )
+
+
+def queue_heads(session: Session, service_ids: list[int], day: date) -> list[Candidate]:
+    """The first waiting ticket of each service, normal and priority, as routing candidates."""
+    candidates = []
+    for service_id in service_ids:
+        for priority in (False, True):
+            row = session.execute(
+                select(Ticket.id, Ticket.arrived_at)
+                .where(
+                    Ticket.service_id == service_id,
+                    Ticket.service_day == day,
+                    Ticket.status == TicketStatus.WAITING,
+                    Ticket.priority == priority,
+                )
+                .order_by(Ticket.arrived_at, Ticket.id)
+                .limit(1)
+            ).first()
+            if row:
+                candidates.append(Candidate(row.id, service_id, row.arrived_at, priority))
+    return candidates
+
+
+def serving_counters(session: Session, service_id: int) -> int:
+    """Counters that serve the service and are open, or all that serve it before any opens."""
+    base = select(func.count()).select_from(CounterService).join(Counter)
+    base = base.where(CounterService.service_id == service_id)
+    return session.scalar(base.where(Counter.status == "open")) or session.scalar(base) or 0
+
+
+def mean_service_s(session: Session, service: Service, day: date, ctx: Context) -> float:
+    """Mean duration of the service's latest completed tickets today."""
+    rows = session.execute(
+        select(Ticket.called_at, Ticket.finished_at)
+        .where(
+            Ticket.service_id == service.id,
+            Ticket.service_day == day,
+            Ticket.status == TicketStatus.DONE,
+        )
+        .order_by(Ticket.finished_at.desc())
+        .limit(RECENT_SERVICES)
+    )
+    durations = [(finished - called).total_seconds() for called, finished in rows]
+    return mean_service_seconds(durations, service.default_service_s or ctx.default_service_s)
+
+
+def estimate_for(
+    session: Session, service: Service, ahead: int, day: date, ctx: Context
+) -> int | None:
+    """Estimated seconds until a visitor with `ahead` people in front is called."""
+    mean = mean_service_s(session, service, day, ctx)
+    return estimate_wait_s(ahead, mean, serving_counters(session, service.id))

@@ -1,0 +1,56 @@
+"""Which Socket.IO rooms hear about a service, a counter or a ticket."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from server.models import Counter, CounterService, Ticket
+
+STAFF = "staff"
+
+
+def zone_room(zone_id: int) -> str:
+    """Displays of one zone."""
+    return f"zone:{zone_id}"
+
+
+def counter_room(counter_id: int) -> str:
+    """The terminal of one counter."""
+    return f"counter:{counter_id}"
+
+
+def ticket_room(token: str) -> str:
+    """The status page of one ticket."""
+    return f"ticket:{token}"
+
+
+def service_room(service_id: int) -> str:
+    """Status pages of tickets waiting for one service."""
+    return f"service:{service_id}"
+
+
+def for_service(session: Session, service_id: int) -> list[str]:
+    """Every screen that shows the service's queue."""
+    rows = session.execute(
+        select(Counter.id, Counter.zone_id)
+        .join(CounterService, CounterService.counter_id == Counter.id)
+        .where(CounterService.service_id == service_id)
+    ).all()
+    zones = sorted({zone_room(zone_id) for _, zone_id in rows})
+    return [
+        *zones,
+        *(counter_room(counter_id) for counter_id, _ in rows),
+        service_room(service_id),
+        STAFF,
+    ]
+
+
+def for_counter(counter: Counter) -> list[str]:
+    """Screens that show a counter's state."""
+    return [zone_room(counter.zone_id), counter_room(counter.id), STAFF]
+
+
+def for_ticket_call(ticket: Ticket, counter: Counter) -> list[str]:
+    """Screens that announce or follow a call."""
+    return [zone_room(counter.zone_id), counter_room(counter.id), ticket_room(ticket.token), STAFF]

@@ -1,0 +1,1 @@
+"""Entry points: the JSON API, the pages, and the Socket.IO namespaces."""

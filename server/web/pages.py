@@ -1,0 +1,90 @@
+"""Pages that belong to no single screen: the start page, health, a ticket's status page."""
+
+from __future__ import annotations
+
+import io
+import os
+from pathlib import Path
+
+import qrcode
+import qrcode.image.svg
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    current_app,
+    jsonify,
+    render_template,
+    send_from_directory,
+)
+from sqlalchemy import select, text
+
+from server.extensions import db
+from server.models import Ticket
+from server.web.context import current_context
+
+bp = Blueprint(
+    "pages",
+    __name__,
+    template_folder="templates",
+    static_folder="static",
+    static_url_path="/static",
+)
+
+VENDOR_FILES = {
+    "socket.io.esm.min.js": "socket.io-client/dist/socket.io.esm.min.js",
+    "socket.io.esm.min.js.map": "socket.io-client/dist/socket.io.esm.min.js.map",
+}
+
+
+@bp.get("/")
+def index() -> str:
+    """The start page: links to every screen of the hall."""
+    return render_template("index.html")
+
+
+@bp.get("/healthz")
+def healthz() -> tuple[Response, int]:
+    """200 when the server and its database answer."""
+    try:
+        db.session.execute(text("SELECT 1"))
+    except Exception as error:  # noqa: BLE001 - any database failure means not ready
+        return jsonify({"status": "unavailable", "database": str(error.__class__.__name__)}), 503
+    return jsonify({"status": "ok"}), 200
+
+
+@bp.get("/t/<token>")
+def ticket_status(token: str) -> str:
+    """The status page a ticket's QR code opens."""
+    if db.session.scalar(select(Ticket.id).where(Ticket.token == token)) is None:
+        abort(404)
+    return render_template("status.html", token=token)
+
+
+@bp.get("/t/<token>/qr.svg")
+def ticket_qr(token: str) -> Response:
+    """The ticket's QR code, for the kiosk screen."""
+    if db.session.scalar(select(Ticket.id).where(Ticket.token == token)) is None:
+        abort(404)
+    image = qrcode.make(
+        current_context().status_url(token), image_factory=qrcode.image.svg.SvgPathImage, border=2
+    )
+    buffer = io.BytesIO()
+    image.save(buffer)
+    response = Response(buffer.getvalue(), mimetype="image/svg+xml")
+    response.cache_control.max_age = 86400
+    return response
+
+
+@bp.get("/vendor/<name>")
+def vendor(name: str) -> Response:
+    """Front-end libraries from npm, served by this server: halls often run on closed LANs."""
+    relative = VENDOR_FILES.get(name) or abort(404)
+    folder = Path(current_app.config.get("ANTRE_NODE_MODULES") or _node_modules())
+    return send_from_directory(
+        folder / os.path.dirname(relative), os.path.basename(relative), max_age=86400
+    )
+
+
+def _node_modules() -> Path:
+    return Path(__file__).resolve().parents[2] / "node_modules"
