@@ -86,3 +86,7 @@ def serve(port: int, host: str, threads: int) -> None:
         "server.wsgi:app",
     ]
     os.execv(sys.executable, command)
+
+
+if __name__ == "__main__":
+    main()

@@ -107,11 +107,15 @@ def zone_snapshot(session: Session, ctx: Context, zone_id: int) -> dict[str, Any
     service_ids = sorted({service_id for counter in counters for service_id in counter.service_ids})
     waiting = queue.waiting_counts(session, day)
     services = session.scalars(
-        select(Service).where(Service.id.in_(service_ids)).order_by(Service.position, Service.id)
+        select(Service)
+        .join(Agency)
+        .where(Service.id.in_(service_ids))
+        .order_by(Agency.position, Service.position, Service.id)
     )
     return {
         "v": 1,
         "hall": setting(session, "hall_name", "Antre"),
+        "running_text": setting(session, "hall_running_text", ""),
         "zone": {"id": zone.id, "code": zone.code, "name": zone.name},
         "counters": [counter_state(counter, current.get(counter.id), ctx) for counter in counters],
         "last_calls": last_calls(session, ctx, [counter.id for counter in counters]),

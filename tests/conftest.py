@@ -1,0 +1,171 @@
+"""Fixtures shared by every layer: an app on its own SQLite file, and a live server process."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+import requests
+from flask import Flask
+from flask.testing import FlaskClient
+from sqlalchemy import select
+
+from server import create_app
+from server.extensions import db
+from server.models import Counter, Service
+from server.services.hall_config import load_hall, read_hall_file
+from server.services.publisher import RecordingPublisher
+
+ROOT = Path(__file__).resolve().parents[1]
+TEST_HALL = Path(__file__).with_name("halls") / "test_hall.toml"
+IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
+
+
+def require(condition: bool, reason: str) -> None:
+    """Skip with a clear reason on a developer's machine; fail in CI, where nothing may skip."""
+    if condition:
+        return
+    if IN_CI:
+        pytest.fail(f"CI must not skip: {reason}")
+    pytest.skip(reason)
+
+
+@pytest.fixture
+def publisher() -> RecordingPublisher:
+    """Records what use cases publish."""
+    return RecordingPublisher()
+
+
+@pytest.fixture
+def app(tmp_path: Path, publisher: RecordingPublisher) -> Iterator[Flask]:
+    """An app with the test hall loaded into a fresh SQLite file."""
+    app = create_app(
+        {
+            "TESTING": True,
+            "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'antre.sqlite3'}",
+            "ANTRE_PUBLISHER": publisher,
+            "ANTRE_PUBLIC_URL": "http://hall.test",
+        }
+    )
+    with app.app_context():
+        db.create_all()
+        load_hall(db.session, read_hall_file(TEST_HALL))
+        yield app
+        db.session.remove()
+        db.engine.dispose()
+
+
+@pytest.fixture
+def client(app: Flask) -> FlaskClient:
+    """A test client of the app."""
+    return app.test_client()
+
+
+def service_id(code: str) -> int:
+    """The id of a test-hall service by its code."""
+    return db.session.scalars(select(Service.id).where(Service.code == code)).one()
+
+
+def counter_id(code: str) -> int:
+    """The id of a test-hall counter by its code."""
+    return db.session.scalars(select(Counter.id).where(Counter.code == code)).one()
+
+
+def free_port() -> int:
+    """A TCP port nobody listens on right now."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@dataclass
+class LiveServer:
+    """A real server process (gunicorn, threading Socket.IO) on 127.0.0.1."""
+
+    url: str
+    database_url: str
+    process: subprocess.Popen[bytes]
+    log_path: Path
+
+    def api(self, method: str, path: str, **kwargs: Any) -> requests.Response:
+        """Call the server's HTTP API."""
+        return requests.request(method, self.url + path, timeout=10, **kwargs)
+
+    def ids(self) -> dict[str, dict[str, int]]:
+        """Service and counter ids by code, read from `/api/v1/hall`."""
+        hall = self.api("GET", "/api/v1/hall").json()
+        services = {s["code"]: s["id"] for a in hall["agencies"] for s in a["services"]}
+        return {"services": services, "counters": {c["code"]: c["id"] for c in hall["counters"]}}
+
+    def log(self) -> str:
+        """What the server printed so far."""
+        return self.log_path.read_text(errors="replace")
+
+
+def antre_command(*args: str, env: dict[str, str]) -> None:
+    """Run the `antre` CLI in a subprocess, failing loudly with its output."""
+    result = subprocess.run(
+        [sys.executable, "-m", "server.cli", *args], env=env, cwd=ROOT, capture_output=True, text=True
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def start_live_server(directory: Path, database_url: str | None = None) -> LiveServer:
+    """Migrate a database, load the test hall, start gunicorn, and wait for /healthz."""
+    port = free_port()
+    database_url = database_url or f"sqlite:///{directory / 'live.sqlite3'}"
+    env = {**os.environ, "ANTRE_DATABASE_URL": database_url, "ANTRE_PORT": str(port)}
+    env.pop("ANTRE_MESSAGE_QUEUE", None)
+    antre_command("db", "upgrade", env=env)
+    antre_command("hall", "load", str(TEST_HALL), env=env)
+    log_path = directory / f"server-{port}.log"
+    with log_path.open("wb") as log_file:  # the child keeps its own copy of the descriptor
+        process = subprocess.Popen(
+            [sys.executable, "-m", "server.cli", "serve", "--host", "127.0.0.1",
+             "--port", str(port), "--threads", "64"],
+            env=env, cwd=ROOT, stdout=log_file, stderr=subprocess.STDOUT,
+        )
+    server = LiveServer(f"http://127.0.0.1:{port}", database_url, process, log_path)
+    wait_until_healthy(server)
+    return server
+
+
+def wait_until_healthy(server: LiveServer, timeout_s: float = 20) -> None:
+    """Poll /healthz until 200, or fail with the server's log."""
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        if server.process.poll() is not None:
+            pytest.fail(f"server exited early:\n{server.log()}")
+        try:
+            if requests.get(server.url + "/healthz", timeout=1).status_code == 200:
+                return
+        except requests.ConnectionError:
+            pass
+        time.sleep(0.1)
+    pytest.fail(f"server not healthy after {timeout_s} s:\n{server.log()}")
+
+
+def stop_live_server(server: LiveServer) -> None:
+    """Stop the server process and wait for it."""
+    server.process.terminate()
+    try:
+        server.process.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        server.process.kill()
+        server.process.wait(timeout=5)
+
+
+@pytest.fixture(scope="module")
+def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
+    """A live server shared by the tests of one module; each test should use its own tickets."""
+    server = start_live_server(tmp_path_factory.mktemp("live"))
+    yield server
+    stop_live_server(server)
