@@ -113,7 +113,11 @@ class LiveServer:
 def antre_command(*args: str, env: dict[str, str]) -> None:
     """Run the `antre` CLI in a subprocess, failing loudly with its output."""
     result = subprocess.run(
-        [sys.executable, "-m", "server.cli", *args], env=env, cwd=ROOT, capture_output=True, text=True
+        [sys.executable, "-m", "server.cli", *args],
+        env=env,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
     )
     assert result.returncode == 0, result.stdout + result.stderr
 
@@ -129,9 +133,22 @@ def start_live_server(directory: Path, database_url: str | None = None) -> LiveS
     log_path = directory / f"server-{port}.log"
     with log_path.open("wb") as log_file:  # the child keeps its own copy of the descriptor
         process = subprocess.Popen(
-            [sys.executable, "-m", "server.cli", "serve", "--host", "127.0.0.1",
-             "--port", str(port), "--threads", "64"],
-            env=env, cwd=ROOT, stdout=log_file, stderr=subprocess.STDOUT,
+            [
+                sys.executable,
+                "-m",
+                "server.cli",
+                "serve",
+                "--host",
+                "127.0.0.1",
+                "--port",
+                str(port),
+                "--threads",
+                "64",
+            ],
+            env=env,
+            cwd=ROOT,
+            stdout=log_file,
+            stderr=subprocess.STDOUT,
         )
     server = LiveServer(f"http://127.0.0.1:{port}", database_url, process, log_path)
     wait_until_healthy(server)
@@ -169,3 +186,47 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer
     server = start_live_server(tmp_path_factory.mktemp("live"))
     yield server
     stop_live_server(server)
+
+
+POSTGRES_URL = os.environ.get(
+    "ANTRE_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
+)
+
+
+def postgres_available() -> str | None:
+    """None when the test PostgreSQL answers, else why not."""
+    import sqlalchemy
+
+    try:
+        engine = sqlalchemy.create_engine(POSTGRES_URL)
+        with engine.connect() as connection:
+            connection.exec_driver_sql("SELECT 1")
+        engine.dispose()
+    except Exception as error:  # noqa: BLE001 - any failure means: not here
+        return f"PostgreSQL is not reachable at {POSTGRES_URL}: {error.__class__.__name__}"
+    return None
+
+
+@pytest.fixture
+def postgres_url() -> Iterator[str]:
+    """A fresh, empty PostgreSQL database for one test, dropped afterwards."""
+    import secrets
+
+    import sqlalchemy
+
+    reason = postgres_available()
+    require(reason is None, reason or "")
+    name = f"antre_test_{secrets.token_hex(4)}"
+    admin = sqlalchemy.create_engine(POSTGRES_URL, isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.exec_driver_sql(f'CREATE DATABASE "{name}"')
+    try:
+        yield str(
+            sqlalchemy.make_url(POSTGRES_URL)
+            .set(database=name)
+            .render_as_string(hide_password=False)
+        )
+    finally:
+        with admin.connect() as connection:
+            connection.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        admin.dispose()

@@ -1,0 +1,107 @@
+"""Real Socket.IO clients connected to a running server hear what HTTP calls change."""
+
+from __future__ import annotations
+
+import queue
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+import socketio
+
+from tests.conftest import LiveServer
+
+pytestmark = pytest.mark.live
+
+
+class Screen:
+    """A python-socketio client subscribed to rooms, collecting every event it hears."""
+
+    def __init__(self, server: LiveServer, rooms: list[str]) -> None:
+        self.heard: queue.Queue[tuple[str, Any]] = queue.Queue()
+        self.client = socketio.Client(reconnection=False)
+        self.client.on("*", self._hear, namespace="/live")
+        self.client.connect(
+            server.url, namespaces=["/live"], transports=["websocket"], wait_timeout=10
+        )
+        answer = self.client.call("subscribe", {"rooms": rooms}, namespace="/live", timeout=5)
+        assert answer == {"ok": True, "rooms": rooms}
+
+    def _hear(self, event: str, payload: Any) -> None:
+        self.heard.put((event, payload))
+
+    def next(self, wanted: str, timeout_s: float = 5) -> dict[str, Any]:
+        """The next event with this name, failing after `timeout_s`."""
+        while True:
+            try:
+                event, payload = self.heard.get(timeout=timeout_s)
+            except queue.Empty:
+                pytest.fail(f"no {wanted} within {timeout_s} s")
+            if event == wanted:
+                return payload
+
+    def close(self) -> None:
+        self.client.disconnect()
+
+
+@pytest.fixture
+def screens(live_server: LiveServer) -> Iterator[list[Screen]]:
+    opened: list[Screen] = []
+    yield opened
+    for screen in opened:
+        screen.close()
+
+
+def test_a_display_hears_ticket_called_after_an_http_call_next(
+    live_server: LiveServer, screens: list[Screen]
+) -> None:
+    ids = live_server.ids()
+    counter = ids["counters"]["L2"]
+    display = Screen(live_server, ["zone:1"])
+    screens.append(display)
+    ticket = live_server.api(
+        "POST", "/api/v1/tickets", json={"service_id": ids["services"]["ktp"]}
+    ).json()
+    assert display.next("queue_changed")["service_id"] == ids["services"]["ktp"]
+    assert live_server.api("POST", f"/api/v1/counters/{counter}/open").status_code == 200
+    called = live_server.api("POST", f"/api/v1/counters/{counter}/call-next").json()
+    heard = display.next("ticket_called")
+    assert heard["v"] == 1
+    assert heard["ticket"]["number"] == called["number"]
+    assert heard["counter"] == {"id": counter, "name": "Loket 2", "zone": 1}
+    assert isinstance(heard["call_id"], int)
+    assert called["number"].startswith("A") and ticket["service_id"] == called["service_id"]
+
+
+def test_the_phone_of_the_called_ticket_hears_its_call_and_others_do_not(
+    live_server: LiveServer, screens: list[Screen]
+) -> None:
+    ids = live_server.ids()
+    counter = ids["counters"]["L3"]
+    first = live_server.api(
+        "POST", "/api/v1/tickets", json={"service_id": ids["services"]["pkb"]}
+    ).json()
+    second = live_server.api(
+        "POST", "/api/v1/tickets", json={"service_id": ids["services"]["pkb"]}
+    ).json()
+    first_phone = Screen(live_server, [f"ticket:{first['token']}"])
+    second_phone = Screen(
+        live_server, [f"ticket:{second['token']}", f"service:{second['service_id']}"]
+    )
+    screens.extend([first_phone, second_phone])
+    live_server.api("POST", f"/api/v1/counters/{counter}/open")
+    live_server.api("POST", f"/api/v1/counters/{counter}/call-next")
+    assert first_phone.next("ticket_called")["ticket"]["token"] == first["token"]
+    assert second_phone.next("queue_changed")["waiting"] == 1
+    with pytest.raises(pytest.fail.Exception):
+        second_phone.next("ticket_called", timeout_s=1)
+
+
+def test_unknown_rooms_are_refused(live_server: LiveServer) -> None:
+    client = socketio.Client(reconnection=False)
+    client.connect(live_server.url, namespaces=["/live"], transports=["websocket"], wait_timeout=10)
+    try:
+        answer = client.call("subscribe", {"rooms": ["everything"]}, namespace="/live", timeout=5)
+        assert answer["ok"] is False and "everything" in answer["error"]
+    finally:
+        client.disconnect()
