@@ -83,6 +83,7 @@ def serve(port: int, host: str, threads: int) -> None:
         "-",
         "--graceful-timeout",
         "5",
+        "--no-control-socket",
         "server.wsgi:app",
     ]
     os.execv(sys.executable, command)

@@ -172,3 +172,35 @@ class TicketEvent(db.Model):
     service_id: Mapped[int] = mapped_column(ForeignKey("services.id"))
     counter_id: Mapped[int | None] = mapped_column(ForeignKey("counters.id"))
     detail: Mapped[str | None] = mapped_column(Text)
+
+
+class Device(db.Model):
+    """A kiosk (and later a display) known to the hall, with its printer's last reported state."""
+
+    __tablename__ = "devices"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(32), unique=True)
+    kind: Mapped[str] = mapped_column(String(16), default="kiosk")
+    name: Mapped[str] = mapped_column(String(120))
+    agent_connected_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    printer_online: Mapped[bool | None]
+    printer_paper: Mapped[str | None] = mapped_column(String(16))
+    printer_error: Mapped[str | None] = mapped_column(Text)
+    printer_checked_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+
+class PrintJob(db.Model):
+    """One request to print a ticket at a kiosk: the original (copy 0) or a reprint."""
+
+    __tablename__ = "print_jobs"
+    __table_args__ = (UniqueConstraint("ticket_id", "copy"),)
+    id: Mapped[str] = mapped_column(String(40), primary_key=True)
+    ticket_id: Mapped[int] = mapped_column(ForeignKey("tickets.id"))
+    device_id: Mapped[int] = mapped_column(ForeignKey("devices.id"), index=True)
+    copy: Mapped[int] = mapped_column(default=0)
+    status: Mapped[str] = mapped_column(String(16))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    error: Mapped[str | None] = mapped_column(Text)
+    ticket: Mapped[Ticket] = relationship()
+    device: Mapped[Device] = relationship()

@@ -122,12 +122,16 @@ def antre_command(*args: str, env: dict[str, str]) -> None:
     assert result.returncode == 0, result.stdout + result.stderr
 
 
-def start_live_server(directory: Path, database_url: str | None = None) -> LiveServer:
+def start_live_server(
+    directory: Path, database_url: str | None = None, **extra_env: str
+) -> LiveServer:
     """Migrate a database, load the test hall, start gunicorn, and wait for /healthz."""
     port = free_port()
     database_url = database_url or f"sqlite:///{directory / 'live.sqlite3'}"
-    env = {**os.environ, "ANTRE_DATABASE_URL": database_url, "ANTRE_PORT": str(port)}
-    env.pop("ANTRE_MESSAGE_QUEUE", None)
+    env = {**os.environ, "ANTRE_DATABASE_URL": database_url, "ANTRE_PORT": str(port), **extra_env}
+    for name in ("ANTRE_MESSAGE_QUEUE", "ANTRE_LOCAL_AGENT"):
+        if name not in extra_env:
+            env.pop(name, None)
     antre_command("db", "upgrade", env=env)
     antre_command("hall", "load", str(TEST_HALL), env=env)
     log_path = directory / f"server-{port}.log"
@@ -151,7 +155,11 @@ def start_live_server(directory: Path, database_url: str | None = None) -> LiveS
             stderr=subprocess.STDOUT,
         )
     server = LiveServer(f"http://127.0.0.1:{port}", database_url, process, log_path)
-    wait_until_healthy(server)
+    try:
+        wait_until_healthy(server)
+    except BaseException:
+        stop_live_server(server)
+        raise
     return server
 
 
@@ -164,8 +172,8 @@ def wait_until_healthy(server: LiveServer, timeout_s: float = 20) -> None:
         try:
             if requests.get(server.url + "/healthz", timeout=1).status_code == 200:
                 return
-        except requests.ConnectionError:
-            pass
+        except requests.RequestException:
+            pass  # not listening yet, or the worker is still importing the app
         time.sleep(0.1)
     pytest.fail(f"server not healthy after {timeout_s} s:\n{server.log()}")
 

@@ -15,7 +15,6 @@ from server.models import (
     Counter,
     DailySequence,
     Service,
-    Setting,
     Ticket,
     TicketEvent,
     Zone,
@@ -23,16 +22,11 @@ from server.models import (
 from server.services import queue
 from server.services.context import Context
 from server.services.presenters import counter_json, iso, service_json, ticket_json
+from server.services.settings import setting
 from server.services.tickets import counter_state
 
 LAST_CALLS = 8
 HISTORY = 50
-
-
-def setting(session: Session, key: str, default: Any = None) -> Any:
-    """One hall-wide setting."""
-    row = session.get(Setting, key)
-    return default if row is None else row.value
 
 
 def hall_overview(session: Session, ctx: Context) -> dict[str, Any]:

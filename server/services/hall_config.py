@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 
 from server.db import write_transaction
 from server.domain.calendar import hours_to_json, parse_hours
-from server.models import Agency, Counter, CounterService, Service, Setting, Zone
+from server.models import Agency, Counter, CounterService, Device, Service, Setting, Zone
 
 ALWAYS = {"daily": "00:00-24:00"}
 
@@ -60,6 +60,17 @@ def load_hall(session: Session, data: dict[str, Any]) -> LoadReport:
         _disable_missing_services(session, set(services), report)
         for index, entry in enumerate(_list(data, "counters")):
             _load_counter(session, entry, index, zones, services, report)
+        for index, entry in enumerate(_list(data, "kiosks")):
+            where = f"kiosks[{index}]"
+            _upsert(
+                session,
+                Device,
+                entry,
+                where,
+                report,
+                kind="kiosk",
+                name=_required(entry, "name", where),
+            )
     return report
 
 

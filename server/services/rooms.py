@@ -54,3 +54,8 @@ def for_counter(counter: Counter) -> list[str]:
 def for_ticket_call(ticket: Ticket, counter: Counter) -> list[str]:
     """Screens that announce or follow a call."""
     return [zone_room(counter.zone_id), counter_room(counter.id), ticket_room(ticket.token), STAFF]
+
+
+def kiosk_room(device_id: int) -> str:
+    """A kiosk: its print agent on `/agent`, its screen on `/live`."""
+    return f"kiosk:{device_id}"

@@ -25,7 +25,7 @@ from server.domain.tickets import (
     require_status,
 )
 from server.models import Counter, DailySequence, Service, Ticket, TicketEvent
-from server.services import queue, rooms
+from server.services import printing, queue, rooms
 from server.services.context import Context
 from server.services.presenters import ticket_json
 from server.services.publisher import Outbox
@@ -35,9 +35,14 @@ CLAIM_ATTEMPTS = 20
 
 
 def issue_ticket(
-    session: Session, ctx: Context, service_id: int, priority: bool = False, lang: str = "id"
+    session: Session,
+    ctx: Context,
+    service_id: int,
+    priority: bool = False,
+    lang: str = "id",
+    kiosk: str | None = None,
 ) -> dict[str, Any]:
-    """Issue the next number of a service, if it is open, and announce the longer queue."""
+    """Issue the next number of a service, if it is open; print it when issued at a kiosk."""
     if lang not in LANGUAGES:
         raise InvalidInput(
             "invalid_lang", "Bahasa harus 'id' atau 'en'.", "lang must be 'id' or 'en'."
@@ -45,6 +50,7 @@ def issue_ticket(
     now, outbox = ctx.now(), Outbox()
     day = service_day(now, ctx.zone)
     with write_transaction(session):
+        device = None if kiosk is None else printing.kiosk_by_code(session, kiosk)
         service = _service(session, service_id)
         _require_open(
             service, issued_today=_issued_today(session, service.id, day), ctx=ctx, now=now
@@ -71,6 +77,8 @@ def issue_ticket(
         view = ticket_json(
             ticket, ctx, ahead, queue.estimate_for(session, service, ahead, day, ctx)
         )
+        if device is not None:
+            view["print"] = printing.queue_print(session, ctx, outbox, ticket, device, view)
         outbox.add("ticket_issued", {"ticket": view}, [rooms.STAFF])
         _queue_changed(session, outbox, service.id, day)
     outbox.send(ctx.publisher)

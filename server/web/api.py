@@ -7,7 +7,7 @@ from typing import Any
 from flask import Blueprint, Response, jsonify, request
 
 from server.extensions import db
-from server.services import counters, hall, tickets
+from server.services import counters, hall, printing, tickets
 from server.web.context import current_context
 from server.web.errors import invalid
 
@@ -39,7 +39,10 @@ def post_ticket() -> tuple[Response, int]:
             "invalid_priority", "priority harus true atau false.", "priority must be true or false."
         )
     lang = body.get("lang", "id")
-    ticket = tickets.issue_ticket(db.session, current_context(), service_id, priority, lang)
+    kiosk = body.get("kiosk")
+    if kiosk is not None and not isinstance(kiosk, str):
+        raise invalid("invalid_kiosk", "kiosk harus kode kios.", "kiosk must be a kiosk code.")
+    ticket = tickets.issue_ticket(db.session, current_context(), service_id, priority, lang, kiosk)
     return jsonify(ticket), 201
 
 
@@ -51,7 +54,10 @@ def get_ticket(token: str) -> Response:
 
 @bp.post("/tickets/<int:ticket_id>/<action>")
 def post_ticket_action(ticket_id: int, action: str) -> Response:
-    """An officer's action on a ticket at their counter."""
+    """An officer's action on a ticket at their counter, or a reprint at a kiosk."""
+    if action == "reprint":
+        kiosk = json_body().get("kiosk")
+        return jsonify(printing.reprint_ticket(db.session, current_context(), ticket_id, kiosk))
     use_case = TICKET_ACTIONS.get(action)
     if use_case is None:
         raise invalid(
@@ -86,6 +92,14 @@ def post_counter_action(counter_id: int, action: str) -> Response:
             "unknown_action", f"Aksi '{action}' tidak dikenal.", f"Unknown action '{action}'."
         )
     return jsonify(counters.set_counter_status(db.session, current_context(), counter_id, status))
+
+
+@bp.get("/kiosks/<code>")
+def get_kiosk(code: str) -> Response:
+    """A kiosk and the last state its printer reported."""
+    return jsonify(
+        printing.printer_json(printing.kiosk_by_code(db.session, code), current_context())
+    )
 
 
 @bp.get("/zones/<int:zone_id>/snapshot")

@@ -1,17 +1,26 @@
-"""Socket.IO: screens subscribe to rooms on `/live`, and receive events published after commits."""
+"""Socket.IO: screens follow the hall on `/live`; kiosks' print agents work on `/agent`.
+
+Events reach screens only through the publisher, after the database commit. The connection
+is accepted before its handler runs (`always_connect`), so a handler may already send events.
+"""
 
 from __future__ import annotations
 
+import logging
 import re
 from typing import Any
 
 from flask import Flask, request
-from flask_socketio import Namespace, join_room
+from flask_socketio import ConnectionRefusedError, Namespace, emit, join_room
 
-from server.extensions import socketio
-from server.services.publisher import NAMESPACE
+from server.domain.errors import DomainError
+from server.extensions import db, socketio
+from server.services import printing, rooms
+from server.services.publisher import AGENT_NAMESPACE, NAMESPACE
+from server.web.context import current_context
 
-ROOM = re.compile(r"^(zone|counter|service):\d+$|^ticket:[A-Za-z0-9_-]{16,64}$|^staff$")
+log = logging.getLogger(__name__)
+ROOM = re.compile(r"^(zone|counter|service|kiosk):\d+$|^ticket:[A-Za-z0-9_-]{16,64}$|^staff$")
 MAX_ROOMS = 16
 
 
@@ -22,15 +31,19 @@ def init_app(app: Flask) -> None:
         async_mode="threading",
         message_queue=app.config["ANTRE_MESSAGE_QUEUE"],
         cors_allowed_origins=app.config.get("ANTRE_CORS_ORIGINS", []),
+        always_connect=True,
         ping_interval=10,
         ping_timeout=10,
     )
-    if not any(handler.namespace == NAMESPACE for handler in socketio.namespace_handlers):
+    registered = {handler.namespace for handler in socketio.namespace_handlers}
+    if NAMESPACE not in registered:
         socketio.on_namespace(LiveNamespace(NAMESPACE))
+    if AGENT_NAMESPACE not in registered:
+        socketio.on_namespace(AgentNamespace(AGENT_NAMESPACE))
 
 
 class LiveNamespace(Namespace):
-    """Screens that follow the hall: displays, counters, status pages, the dashboard."""
+    """Screens that follow the hall: displays, counters, kiosks, status pages, the dashboard."""
 
     def on_connect(self, auth: Any = None) -> None:
         """Anyone may listen for now; rooms say what they hear."""
@@ -46,3 +59,51 @@ class LiveNamespace(Namespace):
         for name in names:
             join_room(name, sid=request.sid, namespace=NAMESPACE)  # type: ignore[attr-defined]
         return {"ok": True, "rooms": names}
+
+
+class AgentNamespace(Namespace):
+    """Print agents: one per kiosk, known by the kiosk's code."""
+
+    def __init__(self, namespace: str) -> None:
+        super().__init__(namespace)
+        self.devices: dict[str, int] = {}
+
+    def on_connect(self, auth: Any = None) -> None:
+        """Accept a known kiosk's agent, and send it the fresh jobs it missed."""
+        code = auth.get("kiosk") if isinstance(auth, dict) else None
+        try:
+            device, missed = printing.agent_connected(db.session, current_context(), code)
+        except DomainError as error:
+            raise ConnectionRefusedError(error.message("en")) from error
+        sid = request.sid  # type: ignore[attr-defined]
+        self.devices[sid] = device.id
+        join_room(rooms.kiosk_room(device.id), sid=sid, namespace=AGENT_NAMESPACE)
+        for job in missed:
+            emit("print_ticket", job, to=sid, namespace=AGENT_NAMESPACE)
+        log.info(
+            "print agent of kiosk %s connected (%d missed jobs sent)", device.code, len(missed)
+        )
+
+    def on_disconnect(self, *_reason: Any) -> None:
+        """The agent is gone: its printer cannot be reached until it returns."""
+        device_id = self.devices.pop(request.sid, None)  # type: ignore[attr-defined]
+        if device_id is not None and device_id not in self.devices.values():
+            printing.agent_disconnected(db.session, current_context(), device_id)
+
+    def on_print_result(self, result: Any) -> dict[str, Any]:
+        """The agent printed a job, or could not."""
+        return self._report(printing.record_print_result, result)
+
+    def on_printer_status(self, status: Any) -> dict[str, Any]:
+        """The agent's periodic or on-error printer report."""
+        return self._report(printing.record_printer_status, status)
+
+    def _report(self, use_case: Any, data: Any) -> dict[str, Any]:
+        device_id = self.devices.get(request.sid)  # type: ignore[attr-defined]
+        if device_id is None:
+            return {"ok": False, "error": "not connected as a kiosk"}
+        try:
+            use_case(db.session, current_context(), device_id, data)
+        except DomainError as error:
+            return {"ok": False, "error": error.message("en")}
+        return {"ok": True}
