@@ -1,17 +1,5 @@
 """The kiosk page."""
 
-from flask import Blueprint, render_template
+from server.web.pages import screen_blueprint
 
-bp = Blueprint(
-    "kiosk",
-    __name__,
-    template_folder="templates",
-    static_folder="static",
-    static_url_path="/kiosk/static",
-)
-
-
-@bp.get("/kiosk")
-def page() -> str:
-    """The kiosk screen: it loads a snapshot over HTTP, then follows events over Socket.IO."""
-    return render_template("kiosk/index.html")
+bp = screen_blueprint("kiosk", __name__)

@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from server.domain.calendar import availability, day_bounds, parse_hours, service_day
 from server.domain.errors import NotFound
-from server.domain.tickets import ACTIVE_AT_COUNTER, EventKind, TicketStatus
+from server.domain.tickets import ACTIVE_AT_COUNTER, EventKind
 from server.models import (
     Agency,
     Counter,
@@ -21,7 +21,7 @@ from server.models import (
 )
 from server.services import queue
 from server.services.context import Context
-from server.services.presenters import counter_json, iso, service_json, ticket_json
+from server.services.presenters import counter_json, iso, service_json
 from server.services.settings import setting
 from server.services.tickets import counter_state
 
@@ -250,12 +250,4 @@ def public_ticket(session: Session, ctx: Context, token: str) -> dict[str, Any]:
     ticket = session.scalars(select(Ticket).where(Ticket.token == token)).first()
     if ticket is None:
         raise NotFound("ticket_not_found", "Tiket tidak ditemukan.", "Ticket not found.")
-    if ticket.status != TicketStatus.WAITING:
-        return ticket_json(ticket, ctx)
-    ahead = queue.ahead_of(session, ticket)
-    return ticket_json(
-        ticket,
-        ctx,
-        ahead,
-        queue.estimate_for(session, ticket.service, ahead, ticket.service_day, ctx),
-    )
+    return queue.ticket_with_place(session, ctx, ticket)

@@ -20,7 +20,7 @@ from server.domain.tickets import TicketStatus
 from server.models import Device, PrintJob, Ticket
 from server.services import queue, rooms
 from server.services.context import Context
-from server.services.presenters import iso, ticket_json
+from server.services.presenters import iso
 from server.services.publisher import AGENT_NAMESPACE, Outbox
 from server.services.settings import setting
 
@@ -106,7 +106,7 @@ def reprint_ticket(
                 f"{ticket.number} sudah tidak dalam antrean; tidak perlu dicetak ulang.",
                 f"{ticket.number} is no longer in the queue; there is nothing to reprint.",
             )
-        view = _view_with_place(session, ctx, ticket)
+        view = queue.ticket_with_place(session, ctx, ticket)
         view["print"] = queue_print(session, ctx, outbox, ticket, device, view)
     outbox.send(ctx.publisher)
     return view
@@ -130,7 +130,7 @@ def agent_connected(
             else:
                 resend.append(
                     job_payload(
-                        session, job, job.ticket, _view_with_place(session, ctx, job.ticket)
+                        session, job, job.ticket, queue.ticket_with_place(session, ctx, job.ticket)
                     )
                 )
     return device, [{"v": 1, **payload} for payload in resend]
@@ -213,18 +213,6 @@ def _store_printer_status(device: Device | None, status: Any, ctx: Context, outb
     device.printer_checked_at = ctx.now()
     outbox.add(
         "printer_status", printer_json(device, ctx), [rooms.kiosk_room(device.id), rooms.STAFF]
-    )
-
-
-def _view_with_place(session: Session, ctx: Context, ticket: Ticket) -> dict[str, Any]:
-    if ticket.status != TicketStatus.WAITING:
-        return ticket_json(ticket, ctx)
-    ahead = queue.ahead_of(session, ticket)
-    return ticket_json(
-        ticket,
-        ctx,
-        ahead,
-        queue.estimate_for(session, ticket.service, ahead, ticket.service_day, ctx),
     )
 
 

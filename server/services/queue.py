@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
 from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import Session
@@ -12,6 +13,7 @@ from server.domain.routing import Candidate
 from server.domain.tickets import TicketStatus
 from server.models import Counter, CounterService, Service, Ticket
 from server.services.context import Context
+from server.services.presenters import ticket_json
 
 RECENT_SERVICES = 20
 
@@ -108,3 +110,13 @@ def estimate_for(
     """Estimated seconds until a visitor with `ahead` people in front is called."""
     mean = mean_service_s(session, service, day, ctx)
     return estimate_wait_s(ahead, mean, serving_counters(session, service.id))
+
+
+def ticket_with_place(session: Session, ctx: Context, ticket: Ticket) -> dict[str, Any]:
+    """A ticket's view, with its place in line and estimate while it waits."""
+    if ticket.status != TicketStatus.WAITING:
+        return ticket_json(ticket, ctx)
+    ahead = ahead_of(session, ticket)
+    return ticket_json(
+        ticket, ctx, ahead, estimate_for(session, ticket.service, ahead, ticket.service_day, ctx)
+    )

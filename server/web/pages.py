@@ -88,3 +88,21 @@ def vendor(name: str) -> Response:
 
 def _node_modules() -> Path:
     return Path(__file__).resolve().parents[2] / "node_modules"
+
+
+def screen_blueprint(name: str, import_name: str) -> Blueprint:
+    """A screen's blueprint: `/<name>` renders `<name>/index.html`; assets at `/<name>/static`."""
+    blueprint = Blueprint(
+        name,
+        import_name,
+        template_folder="templates",
+        static_folder="static",
+        static_url_path=f"/{name}/static",
+    )
+
+    def page() -> str:
+        return render_template(f"{name}/index.html")
+
+    page.__doc__ = f"The {name} screen: a snapshot over HTTP, then events over Socket.IO."
+    blueprint.add_url_rule(f"/{name}", "page", page)
+    return blueprint

@@ -1,10 +1,8 @@
 """Issuing and calling tickets through the use cases, on a real SQLite file."""
 
-from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
-from flask import Flask
 from sqlalchemy import func, select
 
 from server.domain.errors import InvalidInput, NotFound, ServiceClosed, WrongState
@@ -22,34 +20,7 @@ from server.services.tickets import (
     start_serving,
 )
 from tests.conftest import counter_id, service_id
-
-
-class Clock:
-    """A clock the test moves by hand."""
-
-    def __init__(self, start: datetime) -> None:
-        self.now = start
-
-    def __call__(self) -> datetime:
-        return self.now
-
-    def advance(self, **delta: float) -> None:
-        self.now += timedelta(**delta)
-
-
-@pytest.fixture
-def clock() -> Clock:
-    return Clock(datetime(2026, 11, 23, 2, 0, tzinfo=UTC))  # 09:00 WIB, a Monday
-
-
-@pytest.fixture
-def ctx(app: Flask, publisher: RecordingPublisher, clock: Clock) -> Context:
-    return Context(
-        publisher=publisher,
-        clock=clock,
-        zone=ZoneInfo("Asia/Jakarta"),
-        public_url="http://hall.test",
-    )
+from tests.services.conftest import Clock
 
 
 def open_counter(ctx: Context, code: str) -> int:
@@ -73,7 +44,7 @@ def test_a_new_ticket_knows_who_is_ahead_and_roughly_how_long(ctx: Context) -> N
     third = [issue_ticket(db.session, ctx, ktp) for _ in range(2)][-1]
     assert (first["position"], first["ahead"]) == (1, 0)
     assert (third["position"], third["ahead"]) == (3, 2)
-    # two counters serve KTP and neither is open yet: 2 ahead × 5 min / 2 counters
+    # two counters serve KTP and neither is open yet: 2 ahead * 5 min / 2 counters
     assert third["estimated_wait_s"] == 300
     assert third["status_url"] == f"http://hall.test/t/{third['token']}"
     assert third["issued_at"] == "2026-11-23T09:00:00+07:00"
