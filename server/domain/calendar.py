@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, tzinfo
 
@@ -24,15 +25,15 @@ def day_bounds(day: date, zone: tzinfo) -> tuple[datetime, datetime]:
     return start, datetime.combine(day + timedelta(days=1), time(0), tzinfo=zone)
 
 
-def parse_hours(spec: dict[str, str | list[str]]) -> Hours:
+def parse_hours(spec: Mapping[str, str | list[str]]) -> Hours:
     """Parse `{"mon-thu": "08:00-15:00", "fri": ["08:00-11:30", "13:00-15:00"]}`."""
     hours: Hours = {day: [] for day in WEEKDAYS}
     for days, ranges in spec.items():
         for day in _expand_days(days):
             for text in [ranges] if isinstance(ranges, str) else ranges:
                 hours[day].append(_parse_range(text))
-    for ranges in hours.values():
-        ranges.sort()
+    for day_ranges in hours.values():
+        day_ranges.sort()
     return hours
 
 

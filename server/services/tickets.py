@@ -298,7 +298,7 @@ def _claim_next(session: Session, counter: Counter, now: datetime, day: Any) -> 
     """Claim the chosen ticket with one conditional UPDATE; choose again if another won."""
     for _attempt in range(CLAIM_ATTEMPTS):
         choice = choose_next(
-            queue.queue_heads(session, counter.service_ids, day), counter.service_ids
+            queue.queue_heads(session, counter.service_ids, day), counter.service_ids, now
         )
         if choice is None:
             return None
