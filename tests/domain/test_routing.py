@@ -172,7 +172,7 @@ modes = st.sampled_from(list(ServiceMode))
 def simulate(
     arrivals: list[tuple[int, int, bool]], policy: Policy, step_min: int = 2
 ) -> list[tuple[datetime, Candidate, Candidate | None]]:
-    """Call one ticket every `step_min` minutes until all are called; log (time, chosen, blocked regular)."""
+    """Call one ticket per step until none is left; log (time, chosen, oldest regular)."""
     waiting = [
         c(i, service, minute, priority) for i, (minute, service, priority) in enumerate(arrivals)
     ]
