@@ -91,6 +91,46 @@ class Service(db.Model):
     agency: Mapped[Agency] = relationship(back_populates="services")
 
 
+class User(db.Model):
+    """A staff account: officer (petugas loket), manager or admin."""
+
+    __tablename__ = "users"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    username: Mapped[str] = mapped_column(String(64), unique=True)
+    name: Mapped[str] = mapped_column(String(120))
+    password_hash: Mapped[str] = mapped_column(String(255))
+    role: Mapped[str] = mapped_column(String(16))
+    agency_id: Mapped[int | None] = mapped_column(ForeignKey("agencies.id"))
+    active: Mapped[bool] = mapped_column(default=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+    # Flask-Login's user interface
+    is_authenticated = True
+    is_anonymous = False
+
+    @property
+    def is_active(self) -> bool:
+        """A deactivated account cannot sign in."""
+        return self.active
+
+    def get_id(self) -> str:
+        """The id Flask-Login keeps in the session."""
+        return str(self.id)
+
+
+class StaffEvent(db.Model):
+    """Attendance: sign-in and sign-out, counter open, break and close, with who and when."""
+
+    __tablename__ = "staff_events"
+    __table_args__ = (Index("ix_staff_events_at", "at"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[datetime] = mapped_column(UTCDateTime())
+    kind: Mapped[str] = mapped_column(String(24))
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    counter_id: Mapped[int | None] = mapped_column(ForeignKey("counters.id"))
+    detail: Mapped[str | None] = mapped_column(Text)
+
+
 class Counter(db.Model):
     """A counter (loket) that serves one or more services."""
 
@@ -100,7 +140,11 @@ class Counter(db.Model):
     name: Mapped[str] = mapped_column(String(60))
     zone_id: Mapped[int] = mapped_column(ForeignKey("zones.id"))
     status: Mapped[str] = mapped_column(String(16), default="closed")
+    break_reason: Mapped[str | None] = mapped_column(String(120))
+    officer_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    mode: Mapped[str] = mapped_column(String(16), default="fifo")
     position: Mapped[int] = mapped_column(default=0)
+    officer: Mapped[User | None] = relationship()
     zone: Mapped[Zone] = relationship(back_populates="counters")
     links: Mapped[list[CounterService]] = relationship(
         order_by="CounterService.position", cascade="all, delete-orphan"
@@ -119,6 +163,7 @@ class CounterService(db.Model):
     counter_id: Mapped[int] = mapped_column(ForeignKey("counters.id"), primary_key=True)
     service_id: Mapped[int] = mapped_column(ForeignKey("services.id"), primary_key=True)
     position: Mapped[int] = mapped_column(default=0)
+    weight: Mapped[int] = mapped_column(default=1)
 
 
 class DailySequence(db.Model):
@@ -135,18 +180,22 @@ class Ticket(db.Model):
 
     __tablename__ = "tickets"
     __table_args__ = (
-        UniqueConstraint("service_id", "service_day", "sequence"),
+        UniqueConstraint("issued_service_id", "service_day", "sequence"),
         Index("ix_tickets_queue", "service_id", "service_day", "status", "arrived_at", "id"),
         Index("ix_tickets_counter_status", "counter_id", "status"),
     )
     id: Mapped[int] = mapped_column(primary_key=True)
     token: Mapped[str] = mapped_column(String(43), unique=True)
     service_id: Mapped[int] = mapped_column(ForeignKey("services.id"))
+    issued_service_id: Mapped[int] = mapped_column(ForeignKey("services.id"))
     service_day: Mapped[date]
     sequence: Mapped[int]
     number: Mapped[str] = mapped_column(String(16))
     status: Mapped[str] = mapped_column(String(16), default=TicketStatus.WAITING)
     priority: Mapped[bool] = mapped_column(default=False)
+    priority_class: Mapped[str | None] = mapped_column(String(16))
+    target_counter_id: Mapped[int | None] = mapped_column(ForeignKey("counters.id"))
+    note: Mapped[str | None] = mapped_column(Text)
     lang: Mapped[str] = mapped_column(String(2), default="id")
     counter_id: Mapped[int | None] = mapped_column(ForeignKey("counters.id"))
     recall_count: Mapped[int] = mapped_column(default=0)
@@ -155,8 +204,8 @@ class Ticket(db.Model):
     called_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     served_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
-    service: Mapped[Service] = relationship()
-    counter: Mapped[Counter | None] = relationship()
+    service: Mapped[Service] = relationship(foreign_keys=[service_id])
+    counter: Mapped[Counter | None] = relationship(foreign_keys=[counter_id])
 
 
 class TicketEvent(db.Model):
@@ -171,6 +220,7 @@ class TicketEvent(db.Model):
     status: Mapped[str] = mapped_column(String(16))
     service_id: Mapped[int] = mapped_column(ForeignKey("services.id"))
     counter_id: Mapped[int | None] = mapped_column(ForeignKey("counters.id"))
+    officer_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     detail: Mapped[str | None] = mapped_column(Text)
 
 

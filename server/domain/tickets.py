@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime, timedelta
 from enum import StrEnum
 
 from server.domain.errors import WrongState
@@ -32,6 +33,12 @@ class EventKind(StrEnum):
 
 
 ACTIVE_AT_COUNTER = frozenset({TicketStatus.CALLED, TicketStatus.SERVING})
+
+PRIORITY_CLASSES = {
+    "lansia": ("Lansia", "Elderly"),
+    "disabilitas": ("Penyandang disabilitas", "Person with a disability"),
+    "ibu_hamil": ("Ibu hamil/menyusui", "Pregnant or nursing mother"),
+}
 
 STATUS_WORDS = {
     TicketStatus.WAITING: ("menunggu", "waiting"),
@@ -69,9 +76,18 @@ ACTION_WORDS = {
     "no-show": ("menandai tidak hadir", "mark it no-show"),
     "start": ("mulai melayani", "start serving it"),
     "complete": ("menyelesaikan", "complete it"),
+    "transfer": ("mengalihkan", "transfer it"),
+    "hold": ("menunda", "put it on hold"),
+    "resume": ("mengembalikan ke antrean", "return it to the queue"),
+    "call": ("memanggil", "call it"),
 }
 
 
 def recall_outcome(recall_count: int, recall_limit: int) -> TicketStatus:
     """What a recall does: call again, or mark no-show once the limit has been used up."""
     return TicketStatus.NO_SHOW if recall_count >= recall_limit else TicketStatus.CALLED
+
+
+def within_grace(no_show_at: datetime, now: datetime, grace: timedelta) -> bool:
+    """A no-show visitor who arrives within the grace period may return to the queue."""
+    return now - no_show_at <= grace

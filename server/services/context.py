@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, tzinfo
+from datetime import UTC, datetime, timedelta, tzinfo
 from zoneinfo import ZoneInfo
 
 from server.services.publisher import Publisher
@@ -25,6 +25,7 @@ class Context:
     public_url: str = "http://localhost:5000"
     recall_limit: int = 3
     default_service_s: int = 300
+    no_show_grace: timedelta = timedelta(minutes=30)
 
     def now(self) -> datetime:
         """The current instant from this context's clock."""

@@ -21,9 +21,9 @@ from server.models import (
 )
 from server.services import queue
 from server.services.context import Context
+from server.services.events import counter_state
 from server.services.presenters import counter_json, iso, service_json
 from server.services.settings import setting
-from server.services.tickets import counter_state
 
 LAST_CALLS = 8
 HISTORY = 50

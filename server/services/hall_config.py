@@ -19,6 +19,7 @@ from server.domain.calendar import hours_to_json, parse_hours
 from server.models import Agency, Counter, CounterService, Device, Service, Setting, Zone
 
 ALWAYS = {"daily": "00:00-24:00"}
+MODES = ("fifo", "order", "weights")
 
 
 class HallConfigError(ValueError):
@@ -77,9 +78,19 @@ def load_hall(session: Session, data: dict[str, Any]) -> LoadReport:
 def _load_settings(session: Session, hall: dict[str, Any]) -> None:
     for key in ("name", "footer", "footer_en", "running_text"):
         if key in hall:
-            row = session.get(Setting, f"hall_{key}") or Setting(key=f"hall_{key}")
-            row.value = str(hall[key])
-            session.add(row)
+            _set(session, f"hall_{key}", str(hall[key]))
+    for key in ("priority_ratio", "max_wait_minutes"):
+        if key in hall:
+            value = hall[key]
+            if not isinstance(value, int) or value < 0:
+                raise HallConfigError(f"hall.{key}: must be a whole number of at least 0")
+            _set(session, f"hall_{key}", value)
+
+
+def _set(session: Session, key: str, value: Any) -> None:
+    row = session.get(Setting, key) or Setting(key=key)
+    row.value = value
+    session.add(row)
 
 
 def _load_agencies(
@@ -178,11 +189,31 @@ def _load_counter(
         name=_required(entry, "name", where),
         zone=zones[zone_code],
         position=index,
+        mode=_mode(entry, where),
     )
+    weights = _weights(entry, where)
     counter.links = [
-        CounterService(service_id=services[code].id, position=index)
-        for index, code in enumerate(entry.get("services", []))
+        CounterService(service_id=services[code].id, position=place, weight=weights.get(code, 1))
+        for place, code in enumerate(entry.get("services", []))
     ]
+
+
+def _mode(entry: dict[str, Any], where: str) -> str:
+    mode = entry.get("mode", "fifo")
+    if mode not in MODES:
+        raise HallConfigError(f"{where}.mode: {mode!r} is not one of {', '.join(MODES)}")
+    return str(mode)
+
+
+def _weights(entry: dict[str, Any], where: str) -> dict[str, int]:
+    weights = entry.get("weights", {})
+    bad = {code: w for code, w in weights.items() if not isinstance(w, int) or w < 1}
+    if not isinstance(weights, dict) or bad:
+        raise HallConfigError(f"{where}.weights: each weight must be a whole number of at least 1")
+    unserved = sorted(set(weights) - set(entry.get("services", [])))
+    if unserved:
+        raise HallConfigError(f"{where}.weights: {unserved} are not services of this counter")
+    return weights
 
 
 def _disable_missing_services(session: Session, kept: set[str], report: LoadReport) -> None:

@@ -2,18 +2,20 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import Session
 
 from server.domain.estimates import estimate_wait_s, mean_service_seconds
-from server.domain.routing import Candidate
-from server.domain.tickets import TicketStatus
-from server.models import Counter, CounterService, Service, Ticket
+from server.domain.routing import Candidate, RecentCall
+from server.domain.tickets import EventKind, TicketStatus
+from server.models import Counter, CounterService, Service, Ticket, TicketEvent
+from server.services import rooms
 from server.services.context import Context
 from server.services.presenters import ticket_json
+from server.services.publisher import Outbox
 
 RECENT_SERVICES = 20
 
@@ -60,8 +62,13 @@ def ahead_of(session: Session, ticket: Ticket) -> int:
     )
 
 
-def queue_heads(session: Session, service_ids: list[int], day: date) -> list[Candidate]:
-    """The first waiting ticket of each service, normal and priority, as routing candidates."""
+def queue_heads(
+    session: Session, service_ids: list[int], day: date, counter_id: int | None = None
+) -> list[Candidate]:
+    """The first waiting ticket of each service and class that this counter may call."""
+    open_to_counter = or_(
+        Ticket.target_counter_id.is_(None), Ticket.target_counter_id == counter_id
+    )
     candidates = []
     for service_id in service_ids:
         for priority in (False, True):
@@ -72,6 +79,7 @@ def queue_heads(session: Session, service_ids: list[int], day: date) -> list[Can
                     Ticket.service_day == day,
                     Ticket.status == TicketStatus.WAITING,
                     Ticket.priority == priority,
+                    open_to_counter,
                 )
                 .order_by(Ticket.arrived_at, Ticket.id)
                 .limit(1)
@@ -120,3 +128,28 @@ def ticket_with_place(session: Session, ctx: Context, ticket: Ticket) -> dict[st
     return ticket_json(
         ticket, ctx, ahead, estimate_for(session, ticket.service, ahead, ticket.service_day, ctx)
     )
+
+
+def announce_queue(session: Session, outbox: Outbox, service_id: int, day: date) -> None:
+    """Queue a `queue_changed` event with the service's new waiting count."""
+    waiting = waiting_count(session, service_id, day)
+    payload = {"service_id": service_id, "waiting": waiting}
+    outbox.add("queue_changed", payload, rooms.for_service(session, service_id))
+
+
+def recent_calls(
+    session: Session, counter_id: int, since: datetime, limit: int = 20
+) -> list[RecentCall]:
+    """The counter's latest calls since `since`, oldest first, for fair routing."""
+    rows = session.execute(
+        select(TicketEvent.service_id, Ticket.priority)
+        .join(Ticket, Ticket.id == TicketEvent.ticket_id)
+        .where(
+            TicketEvent.counter_id == counter_id,
+            TicketEvent.kind == EventKind.CALLED,
+            TicketEvent.at >= since,
+        )
+        .order_by(TicketEvent.id.desc())
+        .limit(limit)
+    ).all()
+    return [RecentCall(service_id, priority) for service_id, priority in reversed(rows)]

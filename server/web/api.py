@@ -7,17 +7,18 @@ from typing import Any
 from flask import Blueprint, Response, jsonify, request
 
 from server.extensions import db
-from server.services import counters, hall, printing, tickets
+from server.services import calling, counters, hall, handling, issuing, printing
 from server.web.context import current_context
 from server.web.errors import invalid
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 
 TICKET_ACTIONS = {
-    "recall": tickets.recall_ticket,
-    "no-show": tickets.mark_no_show,
-    "start": tickets.start_serving,
-    "complete": tickets.complete_ticket,
+    "recall": handling.recall_ticket,
+    "no-show": handling.mark_no_show,
+    "start": handling.start_serving,
+    "complete": handling.complete_ticket,
+    "resume": handling.resume_ticket,
 }
 COUNTER_ACTIONS = {"open": "open", "break": "break", "close": "closed"}
 
@@ -38,11 +39,14 @@ def post_ticket() -> tuple[Response, int]:
         raise invalid(
             "invalid_priority", "priority harus true atau false.", "priority must be true or false."
         )
+    priority_class = optional_text(body, "priority_class")
     lang = body.get("lang", "id")
     kiosk = body.get("kiosk")
     if kiosk is not None and not isinstance(kiosk, str):
         raise invalid("invalid_kiosk", "kiosk harus kode kios.", "kiosk must be a kiosk code.")
-    ticket = tickets.issue_ticket(db.session, current_context(), service_id, priority, lang, kiosk)
+    ticket = issuing.issue_ticket(
+        db.session, current_context(), service_id, priority, lang, kiosk, priority_class
+    )
     return jsonify(ticket), 201
 
 
@@ -58,16 +62,30 @@ def post_ticket_action(ticket_id: int, action: str) -> Response:
     if action == "reprint":
         kiosk = json_body().get("kiosk")
         return jsonify(printing.reprint_ticket(db.session, current_context(), ticket_id, kiosk))
+    body = json_body(required=False)
+    counter_id = optional_number(body, "counter_id")
+    ctx = current_context()
+    if action == "transfer":
+        return jsonify(
+            handling.transfer_ticket(
+                db.session,
+                ctx,
+                ticket_id,
+                counter_id,
+                to_service_id=optional_number(body, "to_service_id"),
+                to_counter_id=optional_number(body, "to_counter_id"),
+                note=optional_text(body, "note"),
+            )
+        )
+    if action == "hold":
+        note = optional_text(body, "note")
+        return jsonify(handling.hold_ticket(db.session, ctx, ticket_id, counter_id, note=note))
     use_case = TICKET_ACTIONS.get(action)
     if use_case is None:
         raise invalid(
             "unknown_action", f"Aksi '{action}' tidak dikenal.", f"Unknown action '{action}'."
         )
-    body = json_body(required=False)
-    counter_id = body.get("counter_id")
-    if counter_id is not None:
-        counter_id = whole_number(counter_id, "counter_id")
-    return jsonify(use_case(db.session, current_context(), ticket_id, counter_id))
+    return jsonify(use_case(db.session, ctx, ticket_id, counter_id))
 
 
 @bp.get("/counters/<int:counter_id>")
@@ -79,8 +97,18 @@ def get_counter(counter_id: int) -> Response:
 @bp.post("/counters/<int:counter_id>/call-next")
 def post_call_next(counter_id: int) -> Response | tuple[str, int]:
     """Call the next visitor to this counter; 204 when nobody waits."""
-    ticket = tickets.call_next(db.session, current_context(), counter_id)
+    ticket = calling.call_next(db.session, current_context(), counter_id)
     return ("", 204) if ticket is None else jsonify(ticket)
+
+
+@bp.post("/counters/<int:counter_id>/call")
+def post_call_ticket(counter_id: int) -> Response:
+    """Call one waiting ticket out of turn, with a reason."""
+    body = json_body()
+    ticket_id = whole_number(body.get("ticket_id"), "ticket_id")
+    reason = optional_text(body, "reason") or ""
+    ctx = current_context()
+    return jsonify(calling.call_ticket(db.session, ctx, counter_id, ticket_id, reason))
 
 
 @bp.post("/counters/<int:counter_id>/<action>")
@@ -91,7 +119,9 @@ def post_counter_action(counter_id: int, action: str) -> Response:
         raise invalid(
             "unknown_action", f"Aksi '{action}' tidak dikenal.", f"Unknown action '{action}'."
         )
-    return jsonify(counters.set_counter_status(db.session, current_context(), counter_id, status))
+    reason = optional_text(json_body(required=False), "reason")
+    ctx = current_context()
+    return jsonify(counters.set_counter_status(db.session, ctx, counter_id, status, reason=reason))
 
 
 @bp.get("/kiosks/<code>")
@@ -129,5 +159,25 @@ def whole_number(value: Any, name: str) -> int:
             f"invalid_{name}",
             f"{name} harus bilangan bulat positif.",
             f"{name} must be a positive whole number.",
+        )
+    return value
+
+
+def optional_number(body: dict[str, Any], name: str) -> int | None:
+    """A positive whole number if present, or None."""
+    value = body.get(name)
+    return None if value is None else whole_number(value, name)
+
+
+def optional_text(body: dict[str, Any], name: str, limit: int = 500) -> str | None:
+    """A short text if present, or None."""
+    value = body.get(name)
+    if value is None:
+        return None
+    if not isinstance(value, str) or len(value) > limit:
+        raise invalid(
+            f"invalid_{name}",
+            f"{name} harus teks (maks. {limit} karakter).",
+            f"{name} must be text of at most {limit} characters.",
         )
     return value

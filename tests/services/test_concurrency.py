@@ -18,10 +18,12 @@ from sqlalchemy import select
 from server import create_app
 from server.extensions import db
 from server.models import Counter, Service, Ticket, TicketEvent
+from server.services.calling import call_next
 from server.services.counters import set_counter_status
 from server.services.hall_config import load_hall
+from server.services.handling import complete_ticket
+from server.services.issuing import issue_ticket
 from server.services.publisher import RecordingPublisher
-from server.services.tickets import call_next, complete_ticket, issue_ticket
 from server.web.context import current_context
 
 THREADS = 8

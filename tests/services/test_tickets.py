@@ -8,17 +8,17 @@ from sqlalchemy import func, select
 from server.domain.errors import InvalidInput, NotFound, ServiceClosed, WrongState
 from server.extensions import db
 from server.models import Ticket, TicketEvent
+from server.services.calling import call_next
 from server.services.context import Context
 from server.services.counters import set_counter_status
-from server.services.publisher import RecordingPublisher
-from server.services.tickets import (
-    call_next,
+from server.services.handling import (
     complete_ticket,
-    issue_ticket,
     mark_no_show,
     recall_ticket,
     start_serving,
 )
+from server.services.issuing import issue_ticket
+from server.services.publisher import RecordingPublisher
 from tests.conftest import counter_id, service_id
 from tests.services.conftest import Clock
 
