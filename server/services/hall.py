@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from server.domain.calendar import availability, day_bounds, parse_hours, service_day
@@ -26,7 +26,6 @@ from server.services.presenters import counter_json, iso, service_json
 from server.services.settings import setting
 
 LAST_CALLS = 8
-HISTORY = 50
 
 
 def hall_overview(session: Session, ctx: Context) -> dict[str, Any]:
@@ -172,77 +171,6 @@ def last_calls(
         }
         for event_id, kind, at, number, status, counter_id, counter_name in rows
     ]
-
-
-def counter_snapshot(session: Session, ctx: Context, counter_id: int) -> dict[str, Any]:
-    """What a counter terminal shows: its state, its queues, and its day so far."""
-    counter = session.get(Counter, counter_id)
-    if counter is None:
-        raise NotFound("counter_not_found", "Loket tidak ditemukan.", "Counter not found.")
-    now = ctx.now()
-    day = service_day(now, ctx.zone)
-    waiting = queue.waiting_counts(session, day)
-    current = _current_by_counter(session, [counter.id]).get(counter.id)
-    services = {
-        service.id: service
-        for service in session.scalars(select(Service).where(Service.id.in_(counter.service_ids)))
-    }
-    return {
-        "v": 1,
-        "counter": counter_state(counter, current, ctx),
-        "services": [
-            {
-                "id": sid,
-                "prefix": services[sid].prefix,
-                "name": services[sid].name,
-                "name_en": services[sid].name_en or services[sid].name,
-                "waiting": waiting.get(sid, 0),
-            }
-            for sid in counter.service_ids
-        ],
-        "today": counter_history(session, ctx, counter.id),
-        "served_today": _served_today(session, ctx, counter.id),
-    }
-
-
-def counter_history(
-    session: Session, ctx: Context, counter_id: int, limit: int = HISTORY
-) -> list[dict[str, Any]]:
-    """What happened at this counter today, newest first."""
-    start, _end = day_bounds(service_day(ctx.now(), ctx.zone), ctx.zone)
-    rows = session.execute(
-        select(TicketEvent.id, TicketEvent.kind, TicketEvent.at, Ticket.id, Ticket.number)
-        .join(Ticket, Ticket.id == TicketEvent.ticket_id)
-        .where(TicketEvent.counter_id == counter_id, TicketEvent.at >= start)
-        .order_by(TicketEvent.id.desc())
-        .limit(limit)
-    )
-    return [
-        {
-            "event_id": event_id,
-            "kind": kind,
-            "at": iso(at, ctx),
-            "ticket_id": ticket_id,
-            "number": number,
-        }
-        for event_id, kind, at, ticket_id, number in rows
-    ]
-
-
-def _served_today(session: Session, ctx: Context, counter_id: int) -> int:
-    start, _end = day_bounds(service_day(ctx.now(), ctx.zone), ctx.zone)
-    return (
-        session.scalar(
-            select(func.count())
-            .select_from(TicketEvent)
-            .where(
-                TicketEvent.counter_id == counter_id,
-                TicketEvent.kind == EventKind.COMPLETED,
-                TicketEvent.at >= start,
-            )
-        )
-        or 0
-    )
 
 
 def public_ticket(session: Session, ctx: Context, token: str) -> dict[str, Any]:

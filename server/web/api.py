@@ -7,7 +7,7 @@ from typing import Any
 from flask import Blueprint, Response, jsonify, request
 
 from server.extensions import db
-from server.services import calling, counters, hall, handling, issuing, printing
+from server.services import calling, counter_screen, counters, hall, handling, issuing, printing
 from server.web.context import current_context
 from server.web.errors import invalid
 
@@ -91,7 +91,7 @@ def post_ticket_action(ticket_id: int, action: str) -> Response:
 @bp.get("/counters/<int:counter_id>")
 def get_counter(counter_id: int) -> Response:
     """A counter terminal's snapshot."""
-    return jsonify(hall.counter_snapshot(db.session, current_context(), counter_id))
+    return jsonify(counter_screen.counter_snapshot(db.session, current_context(), counter_id))
 
 
 @bp.post("/counters/<int:counter_id>/call-next")
