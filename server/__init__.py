@@ -20,14 +20,16 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.json.ensure_ascii = False  # type: ignore[attr-defined]
     app.json.sort_keys = False  # type: ignore[attr-defined]
 
-    from server import db
-    from server.web import context, errors, sockets
+    from server import cli, db
+    from server.web import auth, context, errors, sockets
 
     db.init_app(app)
+    auth.init_app(app)
     _init_migrations(app)
     sockets.init_app(app)
     context.init_app(app)
     errors.init_app(app)
+    cli.init_app(app)
     _register_blueprints(app)
     return app
 
@@ -45,7 +47,7 @@ def _register_blueprints(app: Flask) -> None:
     from counter.views import bp as counter_bp
     from display.views import bp as display_bp
     from kiosk.views import bp as kiosk_bp
-    from server.web import api, pages
+    from server.web import api, auth, pages
 
-    for blueprint in (api.bp, pages.bp, kiosk_bp, counter_bp, display_bp):
+    for blueprint in (api.bp, auth.bp, pages.bp, kiosk_bp, counter_bp, display_bp):
         app.register_blueprint(blueprint)

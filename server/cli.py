@@ -7,14 +7,25 @@ import sys
 from pathlib import Path
 
 import click
+from flask import Flask
 from flask.cli import FlaskGroup, with_appcontext
 from flask_migrate import upgrade
+from sqlalchemy import select
 
 from server import create_app
+from server.domain.errors import DomainError
 from server.extensions import db
+from server.models import User
+from server.services.context import system_clock
 from server.services.hall_config import HallConfigError, load_hall, read_hall_file
+from server.services.staff import ROLES, create_user
 
 DEMO_HALL = Path(__file__).with_name("demo_hall.toml")
+DEMO_PASSWORD = "antre-demo"  # demo only: `antre demo` is for trying Antre, never for a real hall
+DEMO_STAFF = [
+    ("admin", "Admin Aula", "admin"),
+    *((f"petugas{n}", f"Petugas {n}", "officer") for n in range(1, 9)),
+]
 
 
 @click.group(cls=FlaskGroup, create_app=create_app)
@@ -22,7 +33,13 @@ def main() -> None:
     """Antre: the queue system of a public-service hall."""
 
 
-@main.group()
+def init_app(app: Flask) -> None:
+    """Add the hall's commands to the app's CLI (`antre ...`, and `flask ...`)."""
+    for command in (hall, user, demo, serve):
+        app.cli.add_command(command)
+
+
+@click.group()
 def hall() -> None:
     """Describe the hall: agencies, services, zones, counters."""
 
@@ -44,16 +61,46 @@ def hall_load(path: Path) -> None:
         click.echo(f"  disabled {label} (not in the file)")
 
 
-@main.command("demo")
+@click.group()
+def user() -> None:
+    """Staff accounts."""
+
+
+@user.command("add")
+@click.argument("username")
+@click.option("--name", required=True, help="Full name, as counters and reports show it.")
+@click.option("--role", type=click.Choice(ROLES), default="officer", show_default=True)
+@click.option(
+    "--password",
+    prompt=True,
+    hide_input=True,
+    confirmation_prompt=True,
+    help="Prompted for when not given.",
+)
+@with_appcontext
+def user_add(username: str, name: str, role: str, password: str) -> None:
+    """Add a staff account (the first admin, officers, managers)."""
+    try:
+        create_user(db.session, username, name, password, role, system_clock())
+    except DomainError as error:
+        raise click.ClickException(error.message("en")) from error
+    click.echo(f"added {role} {username}")
+
+
+@click.command("demo")
 @with_appcontext
 def demo() -> None:
     """Bring the database up to date and load the demo hall."""
     upgrade()
     report = load_hall(db.session, read_hall_file(DEMO_HALL))
     click.echo(f"demo hall ready: {len(report.added)} added, {len(report.updated)} updated")
+    for username, name, role in DEMO_STAFF:
+        if db.session.scalars(select(User.id).where(User.username == username)).first() is None:
+            create_user(db.session, username, name, DEMO_PASSWORD, role, system_clock())
+            click.echo(f"demo {role}: {username} / {DEMO_PASSWORD}")
 
 
-@main.command("serve")
+@click.command("serve")
 @click.option(
     "--port",
     type=int,

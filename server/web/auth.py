@@ -1,0 +1,131 @@
+"""Staff sign-in (Flask-Login): a session cookie for the pages and the API they call."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import wraps
+from typing import Any, TypeVar, cast
+
+from flask import Blueprint, Flask, Response, jsonify, redirect, request, url_for
+from flask_login import LoginManager, current_user, login_user, logout_user
+
+from server.domain.errors import DomainError, InvalidInput
+from server.extensions import db
+from server.models import User
+from server.services import staff
+from server.services.counters import counter_of
+from server.web.context import current_context
+
+login_manager = LoginManager()
+STAFF_ROLES = ("officer", "manager", "admin")
+View = TypeVar("View", bound=Callable[..., Any])
+
+
+class NotSignedIn(DomainError):
+    """The caller must sign in first."""
+
+    status = 401
+
+
+class Forbidden(DomainError):
+    """The caller's role may not do this."""
+
+    status = 403
+
+
+def init_app(app: Flask) -> None:
+    """Attach Flask-Login with cookie settings fit for a hall's LAN."""
+    app.config.setdefault("SESSION_COOKIE_SAMESITE", "Lax")
+    app.config.setdefault("SESSION_COOKIE_HTTPONLY", True)
+    login_manager.init_app(app)
+    login_manager.user_loader(_load_user)
+    login_manager.unauthorized_handler(_unauthorized)
+
+
+def _load_user(user_id: str) -> User | None:
+    user = db.session.get(User, int(user_id)) if user_id.isdigit() else None
+    return user if user is not None and user.active else None
+
+
+def _unauthorized() -> Response:
+    if request.path.startswith("/api/"):
+        raise NotSignedIn("not_signed_in", "Silakan masuk dulu.", "Please sign in first.")
+    return cast(Response, redirect(url_for("pages.login", next=request.full_path)))
+
+
+def role_required(*roles: str) -> Callable[[View], View]:
+    """Let only signed-in staff with one of `roles` through; 401 or 403 otherwise."""
+
+    def decorate(view: View) -> View:
+        @wraps(view)
+        def guarded(*args: Any, **kwargs: Any) -> Any:
+            if not current_user.is_authenticated:
+                return _unauthorized()
+            if current_user.role not in roles:
+                raise Forbidden(
+                    "forbidden",
+                    "Peran Anda tidak diizinkan untuk ini.",
+                    "Your role may not do this.",
+                )
+            return view(*args, **kwargs)
+
+        return cast(View, guarded)
+
+    return decorate
+
+
+def officer_id() -> int | None:
+    """The signed-in user's id, for the event log."""
+    return current_user.id if current_user.is_authenticated else None
+
+
+bp = Blueprint("session", __name__, url_prefix="/api/v1")
+
+
+@bp.post("/session")
+def sign_in() -> Response:
+    """Sign in with username and password; answers who is signed in and their open counter."""
+    from server.web.api import json_body
+
+    body = json_body()
+    username, password = body.get("username"), body.get("password")
+    if not isinstance(username, str) or not isinstance(password, str):
+        raise InvalidInput(
+            "invalid_credentials",
+            "Isi nama pengguna dan kata sandi.",
+            "Enter a username and password.",
+        )
+    user = staff.authenticate(db.session, username, password, current_context().now())
+    if user is None:
+        raise NotSignedIn(
+            "wrong_credentials",
+            "Nama pengguna atau kata sandi salah.",
+            "Wrong username or password.",
+        )
+    login_user(user)
+    return jsonify(session_json(user))
+
+
+@bp.get("/session")
+@role_required(*STAFF_ROLES)
+def who_am_i() -> Response:
+    """The signed-in user and their open counter."""
+    return jsonify(session_json(current_user))
+
+
+@bp.delete("/session")
+def sign_out() -> tuple[str, int]:
+    """Sign out; logged in attendance."""
+    if current_user.is_authenticated:
+        staff.log_attendance(db.session, current_user.id, "signed_out", current_context().now())
+        logout_user()
+    return "", 204
+
+
+def session_json(user: User) -> dict[str, Any]:
+    """A signed-in user as the pages see them."""
+    counter = counter_of(db.session, user.id)
+    return {
+        "user": {"id": user.id, "username": user.username, "name": user.name, "role": user.role},
+        "counter_id": counter.id if counter else None,
+    }
