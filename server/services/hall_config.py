@@ -76,7 +76,9 @@ def load_hall(session: Session, data: dict[str, Any]) -> LoadReport:
 
 
 def _load_settings(session: Session, hall: dict[str, Any]) -> None:
-    for key in ("name", "footer", "footer_en", "running_text"):
+    if hall.get("voice_numbers", "digits") not in ("digits", "words"):
+        raise HallConfigError("hall.voice_numbers: must be 'digits' (A nol nol tujuh) or 'words'")
+    for key in ("name", "footer", "footer_en", "running_text", "voice_numbers"):
         if key in hall:
             _set(session, f"hall_{key}", str(hall[key]))
     for key in ("priority_ratio", "max_wait_minutes"):
