@@ -27,6 +27,7 @@ from server.services.publisher import RecordingPublisher
 ROOT = Path(__file__).resolve().parents[1]
 TEST_HALL = Path(__file__).with_name("halls") / "test_hall.toml"
 IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
+OFFICER_PASSWORD = "sandi-petugas"
 
 
 def require(condition: bool, reason: str) -> None:
@@ -99,6 +100,17 @@ class LiveServer:
         """Call the server's HTTP API."""
         return requests.request(method, self.url + path, timeout=10, **kwargs)
 
+    def officer(self, number: int = 1) -> requests.Session:
+        """An HTTP session signed in as `petugas<number>`."""
+        session = requests.Session()
+        answer = session.post(
+            self.url + "/api/v1/session",
+            json={"username": f"petugas{number}", "password": OFFICER_PASSWORD},
+            timeout=10,
+        )
+        assert answer.status_code == 200, answer.text
+        return session
+
     def ids(self) -> dict[str, dict[str, int]]:
         """Service and counter ids by code, read from `/api/v1/hall`."""
         hall = self.api("GET", "/api/v1/hall").json()
@@ -123,9 +135,16 @@ def antre_command(*args: str, env: dict[str, str]) -> None:
 
 
 def start_live_server(
-    directory: Path, database_url: str | None = None, **extra_env: str
+    directory: Path,
+    database_url: str | None = None,
+    hall: Path = TEST_HALL,
+    officers: int = 2,
+    **extra_env: str,
 ) -> LiveServer:
-    """Migrate a database, load the test hall, start gunicorn, and wait for /healthz."""
+    """Migrate a database, load a hall and its officers, start gunicorn, wait for /healthz.
+
+    Officers are `petugas1`, `petugas2`, ... with the password `OFFICER_PASSWORD`.
+    """
     port = free_port()
     database_url = database_url or f"sqlite:///{directory / 'live.sqlite3'}"
     env = {**os.environ, "ANTRE_DATABASE_URL": database_url, "ANTRE_PORT": str(port), **extra_env}
@@ -133,7 +152,18 @@ def start_live_server(
         if name not in extra_env:
             env.pop(name, None)
     antre_command("db", "upgrade", env=env)
-    antre_command("hall", "load", str(TEST_HALL), env=env)
+    antre_command("hall", "load", str(hall), env=env)
+    for number in range(1, officers + 1):
+        antre_command(
+            "user",
+            "add",
+            f"petugas{number}",
+            "--name",
+            f"Petugas {number}",
+            "--password",
+            OFFICER_PASSWORD,
+            env=env,
+        )
     log_path = directory / f"server-{port}.log"
     with log_path.open("wb") as log_file:  # the child keeps its own copy of the descriptor
         process = subprocess.Popen(

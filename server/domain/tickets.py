@@ -91,3 +91,40 @@ def recall_outcome(recall_count: int, recall_limit: int) -> TicketStatus:
 def within_grace(no_show_at: datetime, now: datetime, grace: timedelta) -> bool:
     """A no-show visitor who arrives within the grace period may return to the queue."""
     return now - no_show_at <= grace
+
+
+TRANSITIONS: dict[EventKind, tuple[frozenset[TicketStatus | None], TicketStatus]] = {
+    EventKind.ISSUED: (frozenset({None}), TicketStatus.WAITING),
+    EventKind.CALLED: (frozenset({TicketStatus.WAITING}), TicketStatus.CALLED),
+    EventKind.RECALLED: (frozenset({TicketStatus.CALLED}), TicketStatus.CALLED),
+    EventKind.SERVING: (frozenset({TicketStatus.CALLED}), TicketStatus.SERVING),
+    EventKind.COMPLETED: (frozenset(ACTIVE_AT_COUNTER), TicketStatus.DONE),
+    EventKind.NO_SHOW: (frozenset({TicketStatus.CALLED}), TicketStatus.NO_SHOW),
+    EventKind.TRANSFERRED: (
+        frozenset({TicketStatus.WAITING, *ACTIVE_AT_COUNTER}),
+        TicketStatus.WAITING,
+    ),
+    EventKind.HELD: (frozenset(ACTIVE_AT_COUNTER), TicketStatus.HELD),
+    EventKind.RESUMED: (frozenset({TicketStatus.HELD, TicketStatus.NO_SHOW}), TicketStatus.WAITING),
+    EventKind.CANCELLED: (
+        frozenset({TicketStatus.WAITING, TicketStatus.HELD}),
+        TicketStatus.CANCELLED,
+    ),
+}
+
+
+class IllegalHistory(ValueError):
+    """A ticket's event log contains a change its state did not allow."""
+
+
+def replay(kinds: list[EventKind]) -> TicketStatus:
+    """The status a ticket ends in after these events, refusing any illegal step."""
+    status: TicketStatus | None = None
+    for position, kind in enumerate(kinds):
+        allowed, after = TRANSITIONS[kind]
+        if status not in allowed:
+            raise IllegalHistory(f"event {position} ({kind}) cannot follow status {status}")
+        status = after
+    if status is None:
+        raise IllegalHistory("a ticket's history starts with its issue")
+    return status
