@@ -1,0 +1,274 @@
+// The hall display: who is called to which counter, the counters, the last calls, the queues.
+
+import { api, errorText } from "/static/api.js";
+import { element, fill } from "/static/dom.js";
+import { HallClock, clockText } from "/static/format.js";
+import { createI18n } from "/static/i18n.js";
+import { followLive, offlineBanner } from "/static/live.js";
+import { Announcer } from "/display/static/announcer.js";
+import { Chime } from "/display/static/chime.js";
+import { TEXT } from "/display/static/text.js";
+
+const LAST_CALLS = 8;
+const HIGHLIGHT_MS = 5000;
+const MIN_SHOW_MS = 4000; // each call stays the big one at least this long when calls queue up
+
+const i18n = createI18n(TEXT, { fixed: "id" });
+const byId = (id) => document.getElementById(id);
+const state = {
+  zoneId: null,
+  snapshot: null,
+  lastCalls: [],
+  current: null,
+  shownAt: 0,
+  clock: new HallClock(null),
+  highlightUntil: new Map(), // counter id → ms
+};
+
+const chime = new Chime((blocked) => {
+  byId("sound-hint").hidden = !blocked;
+});
+const announcer = new Announcer([present, () => chime.play(), holdOnScreen]);
+
+// --- snapshot ---------------------------------------------------------------------------
+
+function zoneFromQuery() {
+  const zone = Number(new URLSearchParams(window.location.search).get("zone"));
+  return Number.isInteger(zone) && zone > 0 ? zone : null;
+}
+
+async function reload() {
+  const [hall, snapshot] = await Promise.all([
+    api("/api/v1/hall"),
+    api(`/api/v1/zones/${state.zoneId}/snapshot`),
+  ]);
+  state.clock.sync(hall.now);
+  tickClock();
+  applySnapshot(snapshot);
+}
+
+function applySnapshot(snapshot) {
+  state.snapshot = snapshot;
+  snapshot.last_calls.forEach((call) => announcer.markSeen(call.call_id));
+  state.lastCalls = snapshot.last_calls.map((call) => ({
+    call_id: call.call_id,
+    recall: call.recall,
+    number: call.number,
+    counter: call.counter,
+    counter_id: call.counter_id,
+    time: clockText(call.at),
+  }));
+  if (!announcer.busy) state.current = state.lastCalls[0] ?? null;
+  renderAll();
+}
+
+// --- announcing -------------------------------------------------------------------------
+
+function onCall(payload, recall) {
+  const { ticket, counter, call_id: callId } = payload;
+  if (counter.zone !== state.zoneId) return;
+  const seated = state.snapshot?.counters.find((c) => c.id === counter.id);
+  if (seated) {
+    seated.current = ticket;
+    renderCounters();
+  }
+  announcer.announce({
+    call_id: callId,
+    recall,
+    number: ticket.number,
+    counter: counter.name,
+    counter_id: counter.id,
+    time: recall ? state.clock.time() : clockText(ticket.called_at),
+  });
+}
+
+/** The first step of an announcement: make it the big call, highlighted, top of the list. */
+async function present(call) {
+  state.current = call;
+  state.shownAt = Date.now();
+  state.lastCalls = [call, ...state.lastCalls.filter((c) => c.call_id !== call.call_id)].slice(
+    0,
+    LAST_CALLS,
+  );
+  state.highlightUntil.set(call.counter_id, Date.now() + HIGHLIGHT_MS);
+  renderNow();
+  restartAnimation(byId("now-calling"), "highlight");
+  renderLastCalls();
+  renderCounters();
+}
+
+function holdOnScreen() {
+  const left = MIN_SHOW_MS - (Date.now() - state.shownAt);
+  return new Promise((resolve) => window.setTimeout(resolve, Math.max(0, left)));
+}
+
+function restartAnimation(node, className) {
+  node.classList.remove(className);
+  void node.offsetWidth; // let the browser see the class go, so the animation runs again
+  node.classList.add(className);
+  window.clearTimeout(node.highlightTimer);
+  node.highlightTimer = window.setTimeout(() => node.classList.remove(className), HIGHLIGHT_MS);
+}
+
+// --- rendering --------------------------------------------------------------------------
+
+function renderAll() {
+  const { snapshot } = state;
+  byId("hall-name").textContent = snapshot.hall;
+  byId("zone-name").textContent = snapshot.zone.name;
+  document.title = `${snapshot.zone.name} — ${snapshot.hall}`;
+  renderNow();
+  renderCounters();
+  renderLastCalls();
+  renderWaiting();
+  renderRunningText(snapshot.running_text);
+}
+
+function renderNow() {
+  const call = state.current;
+  byId("now-calling").classList.toggle("idle", !call);
+  byId("now-number").textContent = call ? call.number : "—";
+  byId("now-counter").textContent = call ? call.counter : i18n.t("no_call");
+  byId("now-note").textContent = call && call.recall ? i18n.t("recall") : "";
+}
+
+function renderCounters() {
+  const counters = state.snapshot?.counters ?? [];
+  const now = Date.now();
+  fill(
+    byId("counters"),
+    ...counters.map((counter) => {
+      const ticket = counter.current;
+      const note =
+        counter.status !== "open"
+          ? i18n.t(`counter_${counter.status}`)
+          : ticket?.status === "serving"
+            ? i18n.t("ticket_serving")
+            : "";
+      const highlighted = (state.highlightUntil.get(counter.id) ?? 0) > now;
+      return element(
+        "li",
+        {
+          className: `counter-card ${counter.status}${highlighted ? " highlight" : ""}`,
+          dataset: { counterId: counter.id },
+        },
+        element("span", { className: "counter-name" }, counter.name),
+        element("span", { className: "counter-number number" }, ticket ? ticket.number : "—"),
+        element("span", { className: "counter-note" }, note),
+      );
+    }),
+  );
+}
+
+function renderLastCalls() {
+  if (!state.lastCalls.length) {
+    fill(byId("last-calls"), element("li", { className: "empty" }, i18n.t("no_calls")));
+    return;
+  }
+  fill(
+    byId("last-calls"),
+    ...state.lastCalls.map((call) =>
+      element(
+        "li",
+        { className: call.recall ? "last-call recall" : "last-call", dataset: { callId: call.call_id } },
+        element("span", { className: "last-number number" }, call.number),
+        element("span", { className: "last-counter" }, call.counter),
+        element("time", { className: "last-time tabular" }, call.time),
+      ),
+    ),
+  );
+}
+
+function renderWaiting() {
+  const services = state.snapshot?.waiting ?? [];
+  fill(
+    byId("waiting"),
+    ...services.map((service) =>
+      element(
+        "li",
+        { className: "waiting-row", dataset: { serviceId: service.service_id } },
+        element("span", { className: "waiting-prefix" }, service.prefix),
+        element("span", { className: "waiting-name" }, service.name),
+        element("span", { className: "waiting-count number" }, String(service.waiting)),
+      ),
+    ),
+  );
+}
+
+function renderRunningText(text = "") {
+  const output = byId("running-text");
+  output.closest(".tv-footer").hidden = !text;
+  if (output.textContent === text) return; // keep the marquee running smoothly
+  output.textContent = text;
+  output.style.setProperty("--marquee-duration", `${Math.max(18, Math.round(text.length * 0.28))}s`);
+}
+
+function showFailure(message) {
+  byId("now-calling").classList.add("idle");
+  byId("now-number").textContent = "—";
+  byId("now-counter").textContent = message;
+}
+
+// --- live events ------------------------------------------------------------------------
+
+const EVENTS = {
+  ticket_called: (payload) => onCall(payload, false),
+  ticket_recalled: (payload) => onCall(payload, true),
+  counter_changed({ counter }) {
+    const counters = state.snapshot?.counters ?? [];
+    const index = counters.findIndex((c) => c.id === counter.id);
+    if (index < 0) return;
+    counters[index] = counter;
+    renderCounters();
+  },
+  queue_changed({ service_id: serviceId, waiting }) {
+    const service = state.snapshot?.waiting.find((s) => s.service_id === serviceId);
+    if (!service) return;
+    service.waiting = waiting;
+    renderWaiting();
+  },
+};
+
+// --- start ------------------------------------------------------------------------------
+
+function tickClock() {
+  byId("clock").textContent = state.clock.time();
+  byId("date").textContent = state.clock.date("id");
+}
+
+async function chooseZone() {
+  const asked = zoneFromQuery();
+  if (asked !== null) return asked;
+  const hall = await api("/api/v1/hall");
+  return hall.zones[0]?.id ?? null;
+}
+
+async function start() {
+  i18n.translate();
+  byId("sound-hint").hidden = !chime.blocked;
+  const unlock = () => chime.unlock();
+  document.addEventListener("click", unlock);
+  document.addEventListener("keydown", unlock);
+  document.addEventListener("dblclick", () => document.documentElement.requestFullscreen?.().catch(() => {}));
+  tickClock();
+  window.setInterval(tickClock, 1000);
+  try {
+    state.zoneId = await chooseZone();
+    if (state.zoneId === null) {
+      showFailure(i18n.t("no_zone"));
+      return;
+    }
+    await reload();
+  } catch (error) {
+    showFailure(i18n.t("zone_failed", { message: errorText(error, i18n.t("network_error")) }));
+    if (state.zoneId === null || error.status === 404) return; // nothing to follow
+  }
+  followLive({
+    rooms: () => [`zone:${state.zoneId}`],
+    reload,
+    events: EVENTS,
+    onStatus: offlineBanner(byId("live-banner")),
+  });
+}
+
+start();

@@ -1,0 +1,109 @@
+"""Browser tests: Playwright driving Debian's Chromium against the live server.
+
+Every test leaves a screenshot of each of its pages in `test-artifacts/` (named `-failed` when
+the test failed), and fails if a page threw an uncaught JavaScript error.
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+from collections.abc import Iterator
+
+import pytest
+from playwright.sync_api import Browser, BrowserContext, Error, Page, Playwright, sync_playwright
+
+from tests.conftest import ROOT, LiveServer, require
+
+ARTIFACTS = ROOT / "test-artifacts"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--autoplay-policy=no-user-gesture-required",
+]
+ACTION_TIMEOUT_MS = 10_000
+REPORTS = pytest.StashKey[dict[str, pytest.TestReport]]()
+
+
+@pytest.hookimpl(wrapper=True, tryfirst=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> pytest.TestReport:
+    """Keep each phase's report on the item, so fixtures can tell whether the test failed."""
+    report: pytest.TestReport = yield
+    item.stash.setdefault(REPORTS, {})[report.when] = report
+    return report
+
+
+@pytest.fixture(scope="session")
+def playwright() -> Iterator[Playwright]:
+    """The Playwright driver, started once."""
+    driver = sync_playwright().start()
+    yield driver
+    driver.stop()
+
+
+@pytest.fixture(scope="session")
+def browser(playwright: Playwright) -> Iterator[Browser]:
+    """Headless Debian Chromium (never a downloaded browser)."""
+    path = shutil.which("chromium")
+    require(
+        path is not None, "Debian's chromium package is not installed (apt-get install chromium)"
+    )
+    chromium = playwright.chromium.launch(executable_path=path, headless=True, args=CHROMIUM_ARGS)
+    yield chromium
+    chromium.close()
+
+
+@pytest.fixture(scope="module", autouse=True)
+def assets_served(live_server: LiveServer) -> None:
+    """Fail at once, and say why, when the screens' shared modules cannot load."""
+    for path in ("/static/live.js", "/vendor/socket.io.esm.min.js"):
+        status = live_server.api("GET", path).status_code
+        if status != 200:
+            pytest.fail(
+                f"GET {path} answers {status}: the screens cannot load their modules. "
+                "/static/ belongs to the pages blueprint (build the app with static_folder=None); "
+                "/vendor/ needs node_modules (npm ci)."
+            )
+
+
+@pytest.fixture
+def context(browser: Browser, request: pytest.FixtureRequest) -> Iterator[BrowserContext]:
+    """A fresh browser profile for one test (its own localStorage), screenshotted at the end."""
+    context = browser.new_context(viewport={"width": 1280, "height": 800}, locale="id-ID")
+    context.set_default_timeout(ACTION_TIMEOUT_MS)
+    errors: list[str] = []
+    context.on("page", lambda page: page.on("pageerror", lambda error: errors.append(str(error))))
+    yield context
+    save_screenshots(context, request)
+    context.close()
+    assert not errors, f"uncaught JavaScript errors: {errors}"
+
+
+@pytest.fixture
+def page(context: BrowserContext) -> Page:
+    """The test's first page."""
+    return context.new_page()
+
+
+def save_screenshots(context: BrowserContext, request: pytest.FixtureRequest) -> None:
+    """One PNG per open page, named after the test."""
+    reports = request.node.stash.get(REPORTS, {})
+    failed = any(report.failed for report in reports.values())
+    ARTIFACTS.mkdir(exist_ok=True)
+    name = re.sub(r"[^A-Za-z0-9_.-]+", "-", request.node.nodeid.split("::", 1)[-1])
+    module = request.node.module.__name__.rsplit(".", 1)[-1]
+    for index, open_page in enumerate(context.pages):
+        suffix = f"-{index + 1}" if len(context.pages) > 1 else ""
+        stem = f"{module}-{name}{suffix}"
+        for stale in (ARTIFACTS / f"{stem}.png", ARTIFACTS / f"{stem}-failed.png"):
+            stale.unlink(missing_ok=True)
+        path = ARTIFACTS / f"{stem}{'-failed' if failed else ''}.png"
+        try:
+            open_page.screenshot(path=str(path), timeout=5_000)
+        except Error as error:  # a crashed page must not hide the test's own result
+            print(f"no screenshot of page {index + 1}: {error}")
