@@ -21,7 +21,7 @@ def run_migrations_offline() -> None:
 def run_migrations_online() -> None:
     """Apply the migrations over the app's engine; an empty autogenerate writes no file."""
 
-    def skip_empty_revisions(_context, _revision, directives) -> None:  # noqa: ANN001 - Alembic hook
+    def skip_empty_revisions(_context, _revision, directives) -> None:
         if getattr(config.cmd_opts, "autogenerate", False) and directives[0].upgrade_ops.is_empty():
             directives[:] = []
             logger.info("No changes in schema detected.")
@@ -29,7 +29,9 @@ def run_migrations_online() -> None:
     configure_args = current_app.extensions["migrate"].configure_args
     configure_args.setdefault("process_revision_directives", skip_empty_revisions)
     with target_db.engine.connect() as connection:
-        context.configure(connection=connection, target_metadata=target_db.metadata, **configure_args)
+        context.configure(
+            connection=connection, target_metadata=target_db.metadata, **configure_args
+        )
         with context.begin_transaction():
             context.run_migrations()
 
