@@ -20,9 +20,11 @@ from sqlalchemy import select
 
 from server import create_app
 from server.extensions import db
-from server.models import Counter, Service
+from server.models import Counter, Service, User
+from server.services.context import system_clock
 from server.services.hall_config import load_hall, read_hall_file
 from server.services.publisher import RecordingPublisher
+from server.services.staff import create_user
 
 ROOT = Path(__file__).resolve().parents[1]
 TEST_HALL = Path(__file__).with_name("halls") / "test_hall.toml"
@@ -68,6 +70,19 @@ def app(tmp_path: Path, publisher: RecordingPublisher) -> Iterator[Flask]:
 def client(app: Flask) -> FlaskClient:
     """A test client of the app."""
     return app.test_client()
+
+
+@pytest.fixture
+def officer(client: FlaskClient) -> User:
+    """An officer, signed in on `client`."""
+    user = create_user(
+        db.session, "petugas", "Petugas Uji", OFFICER_PASSWORD, "officer", system_clock()
+    )
+    answer = client.post(
+        "/api/v1/session", json={"username": "petugas", "password": OFFICER_PASSWORD}
+    )
+    assert answer.status_code == 200, answer.get_json()
+    return user
 
 
 def service_id(code: str) -> int:

@@ -8,6 +8,7 @@ from flask import Blueprint, Response, jsonify, request
 
 from server.extensions import db
 from server.services import calling, counter_screen, counters, hall, handling, issuing, printing
+from server.web.auth import COUNTER_ROLES, STAFF_ROLES, officer_id, role_required
 from server.web.context import current_context
 from server.web.errors import invalid
 
@@ -56,15 +57,20 @@ def get_ticket(token: str) -> Response:
     return jsonify(hall.public_ticket(db.session, current_context(), token))
 
 
+@bp.post("/tickets/<int:ticket_id>/reprint")
+def post_reprint(ticket_id: int) -> Response:
+    """Print a ticket again at a kiosk."""
+    kiosk = json_body().get("kiosk")
+    return jsonify(printing.reprint_ticket(db.session, current_context(), ticket_id, kiosk))
+
+
 @bp.post("/tickets/<int:ticket_id>/<action>")
+@role_required(*COUNTER_ROLES)
 def post_ticket_action(ticket_id: int, action: str) -> Response:
-    """An officer's action on a ticket at their counter, or a reprint at a kiosk."""
-    if action == "reprint":
-        kiosk = json_body().get("kiosk")
-        return jsonify(printing.reprint_ticket(db.session, current_context(), ticket_id, kiosk))
+    """An officer's action on a ticket at their counter."""
     body = json_body(required=False)
     counter_id = optional_number(body, "counter_id")
-    ctx = current_context()
+    ctx, officer = current_context(), officer_id()
     if action == "transfer":
         return jsonify(
             handling.transfer_ticket(
@@ -72,6 +78,7 @@ def post_ticket_action(ticket_id: int, action: str) -> Response:
                 ctx,
                 ticket_id,
                 counter_id,
+                officer,
                 to_service_id=optional_number(body, "to_service_id"),
                 to_counter_id=optional_number(body, "to_counter_id"),
                 note=optional_text(body, "note"),
@@ -79,49 +86,59 @@ def post_ticket_action(ticket_id: int, action: str) -> Response:
         )
     if action == "hold":
         note = optional_text(body, "note")
-        return jsonify(handling.hold_ticket(db.session, ctx, ticket_id, counter_id, note=note))
+        return jsonify(
+            handling.hold_ticket(db.session, ctx, ticket_id, counter_id, officer, note=note)
+        )
     use_case = TICKET_ACTIONS.get(action)
     if use_case is None:
         raise invalid(
             "unknown_action", f"Aksi '{action}' tidak dikenal.", f"Unknown action '{action}'."
         )
-    return jsonify(use_case(db.session, ctx, ticket_id, counter_id))
+    return jsonify(use_case(db.session, ctx, ticket_id, counter_id, officer))
 
 
 @bp.get("/counters/<int:counter_id>")
+@role_required(*STAFF_ROLES)
 def get_counter(counter_id: int) -> Response:
     """A counter terminal's snapshot."""
     return jsonify(counter_screen.counter_snapshot(db.session, current_context(), counter_id))
 
 
 @bp.post("/counters/<int:counter_id>/call-next")
+@role_required(*COUNTER_ROLES)
 def post_call_next(counter_id: int) -> Response | tuple[str, int]:
     """Call the next visitor to this counter; 204 when nobody waits."""
-    ticket = calling.call_next(db.session, current_context(), counter_id)
+    ticket = calling.call_next(db.session, current_context(), counter_id, officer_id())
     return ("", 204) if ticket is None else jsonify(ticket)
 
 
 @bp.post("/counters/<int:counter_id>/call")
+@role_required(*COUNTER_ROLES)
 def post_call_ticket(counter_id: int) -> Response:
     """Call one waiting ticket out of turn, with a reason."""
     body = json_body()
     ticket_id = whole_number(body.get("ticket_id"), "ticket_id")
     reason = optional_text(body, "reason") or ""
     ctx = current_context()
-    return jsonify(calling.call_ticket(db.session, ctx, counter_id, ticket_id, reason))
+    return jsonify(
+        calling.call_ticket(db.session, ctx, counter_id, ticket_id, reason, officer_id())
+    )
 
 
 @bp.post("/counters/<int:counter_id>/<action>")
+@role_required(*COUNTER_ROLES)
 def post_counter_action(counter_id: int, action: str) -> Response:
-    """Open a counter, take a break, or close it."""
+    """Open a counter (taking it), take a break with a reason, or close it."""
     status = COUNTER_ACTIONS.get(action)
     if status is None:
         raise invalid(
             "unknown_action", f"Aksi '{action}' tidak dikenal.", f"Unknown action '{action}'."
         )
     reason = optional_text(json_body(required=False), "reason")
-    ctx = current_context()
-    return jsonify(counters.set_counter_status(db.session, ctx, counter_id, status, reason=reason))
+    state = counters.set_counter_status(
+        db.session, current_context(), counter_id, status, officer_id(), reason
+    )
+    return jsonify(state)
 
 
 @bp.get("/kiosks/<code>")

@@ -18,6 +18,7 @@ from server.web.context import current_context
 
 login_manager = LoginManager()
 STAFF_ROLES = ("officer", "manager", "admin")
+COUNTER_ROLES = ("officer", "admin")  # who may work a counter: call, serve, transfer
 View = TypeVar("View", bound=Callable[..., Any])
 
 

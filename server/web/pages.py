@@ -15,12 +15,14 @@ from flask import (
     current_app,
     jsonify,
     render_template,
+    request,
     send_from_directory,
 )
 from sqlalchemy import select, text
 
 from server.extensions import db
 from server.models import Ticket
+from server.web.auth import role_required
 from server.web.context import current_context
 
 bp = Blueprint(
@@ -41,6 +43,12 @@ VENDOR_FILES = {
 def index() -> str:
     """The start page: links to every screen of the hall."""
     return render_template("index.html")
+
+
+@bp.get("/login")
+def login() -> str:
+    """The staff sign-in page; afterwards the officer goes on to `next`."""
+    return render_template("login.html", next_url=request.args.get("next", "/counter"))
 
 
 @bp.get("/healthz")
@@ -90,8 +98,11 @@ def _node_modules() -> Path:
     return Path(__file__).resolve().parents[2] / "node_modules"
 
 
-def screen_blueprint(name: str, import_name: str) -> Blueprint:
-    """A screen's blueprint: `/<name>` renders `<name>/index.html`; assets at `/<name>/static`."""
+def screen_blueprint(name: str, import_name: str, roles: tuple[str, ...] = ()) -> Blueprint:
+    """A screen's blueprint: `/<name>` renders `<name>/index.html`; assets at `/<name>/static`.
+
+    With `roles`, only signed-in staff with one of them see the page; others go to sign in.
+    """
     blueprint = Blueprint(
         name,
         import_name,
@@ -104,5 +115,5 @@ def screen_blueprint(name: str, import_name: str) -> Blueprint:
         return render_template(f"{name}/index.html")
 
     page.__doc__ = f"The {name} screen: a snapshot over HTTP, then events over Socket.IO."
-    blueprint.add_url_rule(f"/{name}", "page", page)
+    blueprint.add_url_rule(f"/{name}", "page", role_required(*roles)(page) if roles else page)
     return blueprint

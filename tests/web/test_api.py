@@ -5,7 +5,9 @@ from flask.testing import FlaskClient
 from sqlalchemy import func, select
 
 from server.extensions import db
-from server.models import DailySequence, Ticket, TicketEvent
+from server.models import DailySequence, Ticket, TicketEvent, User
+from server.services.context import system_clock
+from server.services.staff import create_user
 from tests.conftest import counter_id, service_id
 
 
@@ -37,7 +39,7 @@ def test_issue_then_follow_a_ticket_by_its_token(client: FlaskClient) -> None:
     assert client.get(f"/t/{ticket['token']}/qr.svg").mimetype == "image/svg+xml"
 
 
-def test_full_counter_round_trip(client: FlaskClient) -> None:
+def test_full_counter_round_trip(client: FlaskClient, officer: User) -> None:
     counter = counter_id("L1")
     client.post("/api/v1/tickets", json={"service_id": service_id("ktp")})
     assert client.post(f"/api/v1/counters/{counter}/open").get_json()["status"] == "open"
@@ -54,7 +56,7 @@ def test_full_counter_round_trip(client: FlaskClient) -> None:
     assert [e["kind"] for e in snapshot["today"]] == ["completed", "serving", "recalled", "called"]
 
 
-def test_zone_snapshot_shows_current_calls_and_waiting(client: FlaskClient) -> None:
+def test_zone_snapshot_shows_current_calls_and_waiting(client: FlaskClient, officer: User) -> None:
     counter = counter_id("L1")
     for _ in range(2):
         client.post("/api/v1/tickets", json={"service_id": service_id("ktp")})
@@ -114,7 +116,7 @@ def test_closed_service_is_refused_in_the_callers_language(client: FlaskClient) 
     assert written() == (0, 0, 0)
 
 
-def test_counter_that_serves_nothing_cannot_call(client: FlaskClient) -> None:
+def test_counter_that_serves_nothing_cannot_call(client: FlaskClient, officer: User) -> None:
     counter = counter_id("L9")
     client.post(f"/api/v1/counters/{counter}/open")
     response = client.post(f"/api/v1/counters/{counter}/call-next")
@@ -122,7 +124,7 @@ def test_counter_that_serves_nothing_cannot_call(client: FlaskClient) -> None:
     assert response.get_json()["error"]["code"] == "counter_serves_nothing"
 
 
-def test_unknown_things_are_404_json_under_the_api(client: FlaskClient) -> None:
+def test_unknown_things_are_404_json_under_the_api(client: FlaskClient, officer: User) -> None:
     assert client.post("/api/v1/counters/999/call-next").status_code == 404
     assert (
         client.post("/api/v1/tickets/999/complete", json={}).get_json()["error"]["code"]
@@ -134,7 +136,7 @@ def test_unknown_things_are_404_json_under_the_api(client: FlaskClient) -> None:
     assert client.get("/t/no-such-token").status_code == 404
 
 
-def test_wrong_method_and_unknown_actions_are_4xx(client: FlaskClient) -> None:
+def test_wrong_method_and_unknown_actions_are_4xx(client: FlaskClient, officer: User) -> None:
     assert client.get("/api/v1/tickets").status_code == 405
     assert (
         client.post("/api/v1/tickets/1/explode", json={}).get_json()["error"]["code"]
@@ -147,3 +149,38 @@ def test_wrong_method_and_unknown_actions_are_4xx(client: FlaskClient) -> None:
 
 def test_health_says_ok_when_the_database_answers(client: FlaskClient) -> None:
     assert client.get("/healthz").get_json() == {"status": "ok"}
+
+
+def test_counter_work_needs_a_signed_in_officer(client: FlaskClient) -> None:
+    counter = counter_id("L1")
+    for path in (
+        f"/api/v1/counters/{counter}/open",
+        f"/api/v1/counters/{counter}/call-next",
+        "/api/v1/tickets/1/complete",
+    ):
+        refused = client.post(path, json={})
+        assert refused.status_code == 401, path
+        assert refused.get_json()["error"] == {
+            "code": "not_signed_in",
+            "message": "Silakan masuk dulu.",
+        }
+    assert client.get(f"/api/v1/counters/{counter}").status_code == 401
+    assert client.get("/counter").status_code == 302 and "/login" in client.get("/counter").location
+
+
+def test_a_manager_may_watch_a_counter_but_not_work_it(client: FlaskClient) -> None:
+    create_user(db.session, "manajer", "Manajer", "sandi-manajer", "manager", system_clock())
+    client.post("/api/v1/session", json={"username": "manajer", "password": "sandi-manajer"})
+    counter = counter_id("L1")
+    assert client.get(f"/api/v1/counters/{counter}").status_code == 200
+    refused = client.post(f"/api/v1/counters/{counter}/open")
+    assert refused.status_code == 403 and refused.get_json()["error"]["code"] == "forbidden"
+
+
+def test_the_signed_in_officer_is_named_in_the_log(client: FlaskClient, officer: User) -> None:
+    counter = counter_id("L1")
+    client.post("/api/v1/tickets", json={"service_id": service_id("ktp")})
+    assert client.post(f"/api/v1/counters/{counter}/open").get_json()["officer"] == "Petugas Uji"
+    client.post(f"/api/v1/counters/{counter}/call-next")
+    called = db.session.scalars(select(TicketEvent).where(TicketEvent.kind == "called")).one()
+    assert called.officer_id == officer.id

@@ -4,6 +4,7 @@ import shutil
 
 from flask.testing import FlaskClient
 
+from server.models import User
 from server.services import voice
 from tests.conftest import counter_id, require, service_id
 
@@ -16,7 +17,7 @@ def make_a_call(client: FlaskClient) -> int:
     return client.get(f"/api/v1/counters/{counter}").get_json()["today"][0]["event_id"]
 
 
-def test_a_call_is_spoken_as_a_wav_that_fits_the_phrase(client: FlaskClient) -> None:
+def test_a_call_is_spoken_as_a_wav_that_fits_the_phrase(client: FlaskClient, officer: User) -> None:
     require(
         shutil.which("espeak-ng") is not None,
         "espeak-ng is not installed (apt-get install espeak-ng)",
@@ -32,7 +33,7 @@ def test_a_call_is_spoken_as_a_wav_that_fits_the_phrase(client: FlaskClient) -> 
     assert english.status_code == 200 and english.data != spoken.data
 
 
-def test_only_calls_have_audio(client: FlaskClient) -> None:
+def test_only_calls_have_audio(client: FlaskClient, officer: User) -> None:
     assert client.get("/api/v1/calls/999/audio.wav").status_code == 404
     client.post("/api/v1/tickets", json={"service_id": service_id("ktp")})
     issued_event = 1

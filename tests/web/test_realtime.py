@@ -63,8 +63,9 @@ def test_a_display_hears_ticket_called_after_an_http_call_next(
         "POST", "/api/v1/tickets", json={"service_id": ids["services"]["ktp"]}
     ).json()
     assert display.next("queue_changed")["service_id"] == ids["services"]["ktp"]
-    assert live_server.api("POST", f"/api/v1/counters/{counter}/open").status_code == 200
-    called = live_server.api("POST", f"/api/v1/counters/{counter}/call-next").json()
+    officer = live_server.officer(1)
+    assert officer.post(f"{live_server.url}/api/v1/counters/{counter}/open").status_code == 200
+    called = officer.post(f"{live_server.url}/api/v1/counters/{counter}/call-next").json()
     heard = display.next("ticket_called")
     assert heard["v"] == 1
     assert heard["ticket"]["number"] == called["number"]
@@ -89,8 +90,9 @@ def test_the_phone_of_the_called_ticket_hears_its_call_and_others_do_not(
         live_server, [f"ticket:{second['token']}", f"service:{second['service_id']}"]
     )
     screens.extend([first_phone, second_phone])
-    live_server.api("POST", f"/api/v1/counters/{counter}/open")
-    live_server.api("POST", f"/api/v1/counters/{counter}/call-next")
+    officer = live_server.officer(2)
+    officer.post(f"{live_server.url}/api/v1/counters/{counter}/open")
+    officer.post(f"{live_server.url}/api/v1/counters/{counter}/call-next")
     assert first_phone.next("ticket_called")["ticket"]["token"] == first["token"]
     assert second_phone.next("queue_changed")["waiting"] == 1
     with pytest.raises(pytest.fail.Exception):
