@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import sys
+from datetime import datetime
 from pathlib import Path
 
 import click
@@ -15,10 +16,12 @@ from sqlalchemy import select
 from server import create_app
 from server.domain.errors import DomainError
 from server.extensions import db
-from server.models import User
+from server.models import Service, User
+from server.services import exports
 from server.services.context import system_clock
 from server.services.hall_config import HallConfigError, load_hall, read_hall_file
 from server.services.staff import ROLES, create_user
+from server.web.context import current_context
 
 DEMO_HALL = Path(__file__).with_name("demo_hall.toml")
 DEMO_PASSWORD = "antre-demo"  # demo only: `antre demo` is for trying Antre, never for a real hall
@@ -35,7 +38,7 @@ def main() -> None:
 
 def init_app(app: Flask) -> None:
     """Add the hall's commands to the app's CLI (`antre ...`, and `flask ...`)."""
-    for command in (hall, user, demo, serve):
+    for command in (hall, user, demo, serve, export):
         app.cli.add_command(command)
 
 
@@ -85,6 +88,47 @@ def user_add(username: str, name: str, role: str, password: str) -> None:
     except DomainError as error:
         raise click.ClickException(error.message("en")) from error
     click.echo(f"added {role} {username}")
+
+
+@click.command("export")
+@click.argument("what", type=click.Choice(["tickets", "events"]))
+@click.option(
+    "--from", "start", type=click.DateTime(["%Y-%m-%d"]), required=True, help="First service day."
+)
+@click.option(
+    "--to", "end", type=click.DateTime(["%Y-%m-%d"]), required=True, help="Last service day."
+)
+@click.option(
+    "--format", "kind", type=click.Choice(["csv", "xlsx"]), default="xlsx", show_default=True
+)
+@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), required=True)
+@click.option("--service", "service_code", help="Only this service (its code).")
+@with_appcontext
+def export(
+    what: str, start: datetime, end: datetime, kind: str, out: Path, service_code: str | None
+) -> None:
+    """Export the wait-time log (one row per ticket) or the raw event log, with progress."""
+    service_id = None
+    if service_code:
+        service_id = db.session.scalars(
+            select(Service.id).where(Service.code == service_code)
+        ).first()
+        if service_id is None:
+            raise click.ClickException(f"no service with code {service_code!r}")
+    scope = exports.ExportFilter(start.date(), end.date(), service_id=service_id)
+    ctx = current_context()
+    columns = exports.TICKET_COLUMNS if what == "tickets" else exports.EVENT_COLUMNS
+    produce = exports.ticket_rows if what == "tickets" else exports.event_rows
+    with click.progressbar(
+        length=exports.count_tickets(db.session, scope), label=f"{what} → {out}", file=sys.stderr
+    ) as bar:
+        rows = produce(db.session, ctx, scope, bar.update)
+        if kind == "xlsx":
+            exports.write_xlsx(rows, columns, out, what)
+        else:
+            with out.open("w", encoding="utf-8", newline="") as handle:
+                handle.writelines(exports.write_csv(rows, columns))
+    click.echo(f"wrote {out}")
 
 
 @click.command("demo")
