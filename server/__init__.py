@@ -47,7 +47,8 @@ def _register_blueprints(app: Flask) -> None:
     from counter.views import bp as counter_bp
     from display.views import bp as display_bp
     from kiosk.views import bp as kiosk_bp
-    from server.web import api, audio, auth, pages
+    from server.web import api, audio, auth, manager, pages
 
-    for blueprint in (api.bp, audio.bp, auth.bp, pages.bp, kiosk_bp, counter_bp, display_bp):
+    blueprints = (api.bp, audio.bp, auth.bp, manager.bp, pages.bp, kiosk_bp, counter_bp, display_bp)
+    for blueprint in blueprints:
         app.register_blueprint(blueprint)

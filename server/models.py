@@ -254,3 +254,33 @@ class PrintJob(db.Model):
     error: Mapped[str | None] = mapped_column(Text)
     ticket: Mapped[Ticket] = relationship()
     device: Mapped[Device] = relationship()
+
+
+class SurveyResponse(db.Model):
+    """A visitor's IKM survey answer for one completed ticket (PermenPANRB 14/2017)."""
+
+    __tablename__ = "survey_responses"
+    __table_args__ = (Index("ix_survey_responses_created_at", "created_at"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    ticket_id: Mapped[int] = mapped_column(ForeignKey("tickets.id"), unique=True)
+    service_id: Mapped[int] = mapped_column(ForeignKey("services.id"))
+    counter_id: Mapped[int | None] = mapped_column(ForeignKey("counters.id"))
+    officer_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    service_day: Mapped[date]
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    channel: Mapped[str] = mapped_column(String(16))
+    u1: Mapped[int]
+    u2: Mapped[int]
+    u3: Mapped[int]
+    u4: Mapped[int]
+    u5: Mapped[int]
+    u6: Mapped[int]
+    u7: Mapped[int]
+    u8: Mapped[int]
+    u9: Mapped[int]
+    comment: Mapped[str | None] = mapped_column(Text)
+
+    @property
+    def ratings(self) -> list[int]:
+        """The nine ratings, u1 to u9."""
+        return [getattr(self, f"u{n}") for n in range(1, 10)]

@@ -7,7 +7,16 @@ from typing import Any
 from flask import Blueprint, Response, jsonify, request
 
 from server.extensions import db
-from server.services import calling, counter_screen, counters, hall, handling, issuing, printing
+from server.services import (
+    calling,
+    counter_screen,
+    counters,
+    hall,
+    handling,
+    issuing,
+    printing,
+    survey,
+)
 from server.web.auth import COUNTER_ROLES, STAFF_ROLES, officer_id, role_required
 from server.web.context import current_context
 from server.web.errors import invalid
@@ -55,6 +64,24 @@ def post_ticket() -> tuple[Response, int]:
 def get_ticket(token: str) -> Response:
     """A ticket's status for its visitor's phone."""
     return jsonify(hall.public_ticket(db.session, current_context(), token))
+
+
+@bp.get("/tickets/<token>/survey")
+def get_survey(token: str) -> Response:
+    """Whether the visitor may rate the service now, and the nine elements to rate."""
+    return jsonify(survey.survey_state(db.session, token))
+
+
+@bp.post("/tickets/<token>/survey")
+def post_survey(token: str) -> tuple[Response, int]:
+    """The visitor's IKM ratings (1–4 for each of the nine elements) and an optional comment."""
+    body = json_body()
+    comment = optional_text(body, "comment", limit=survey.MAX_COMMENT)
+    channel = body.get("channel", "status_page")
+    answer = survey.submit_survey(
+        db.session, current_context(), token, body.get("ratings"), comment, channel
+    )
+    return jsonify(answer), 201
 
 
 @bp.post("/tickets/<int:ticket_id>/reprint")

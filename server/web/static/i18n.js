@@ -34,10 +34,11 @@ function storeLanguage(lang) {
 
 /**
  * A translator for one page. `fixed` pins a language (the hall display speaks Indonesian).
- * Text with `{name}` placeholders is filled from `params`.
+ * `remember: false` neither reads nor stores the choice (a kiosk starts each visitor in
+ * Bahasa Indonesia). Text with `{name}` placeholders is filled from `params`.
  */
-export function createI18n(dictionaries, { fixed = null } = {}) {
-  let lang = fixed || storedLanguage() || "id";
+export function createI18n(dictionaries, { fixed = null, remember = true } = {}) {
+  let lang = fixed || (remember && storedLanguage()) || "id";
   const listeners = [];
 
   function t(key, params = {}) {
@@ -63,7 +64,7 @@ export function createI18n(dictionaries, { fixed = null } = {}) {
   function setLang(next) {
     if (!LANGUAGES.includes(next) || fixed) return;
     lang = next;
-    storeLanguage(next);
+    if (remember) storeLanguage(next);
     document.documentElement.lang = next;
     translate();
     listeners.forEach((listener) => listener(next));

@@ -1,0 +1,97 @@
+"""Managers' API: the IKM report and the wait-time exports. An agency's manager sees only it."""
+
+from __future__ import annotations
+
+import tempfile
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from flask import Blueprint, Response, jsonify, request, send_file, stream_with_context
+from flask_login import current_user
+
+from server.extensions import db
+from server.services import exports, survey
+from server.web.auth import role_required
+from server.web.context import current_context
+from server.web.errors import invalid
+
+bp = Blueprint("manager", __name__, url_prefix="/api/v1")
+MANAGERS = ("manager", "admin")
+MAX_DAYS = 400
+
+
+@bp.get("/reports/ikm")
+@role_required(*MANAGERS)
+def get_ikm_report() -> Response:
+    """The IKM per group for a range of days: `?from=2026-11-01&to=2026-11-30&group=service`."""
+    start, end = _date_range()
+    group = request.args.get("group", "all")
+    return jsonify(survey.ikm_report(db.session, start, end, group, _agency_scope()))
+
+
+@bp.get("/exports/<what>.<kind>")
+@role_required(*MANAGERS)
+def get_export(what: str, kind: str) -> Any:
+    """The wait-time log (`tickets`) or the event log (`events`) as CSV or XLSX, streamed."""
+    if what not in ("tickets", "events") or kind not in ("csv", "xlsx"):
+        raise invalid("unknown_export", "Ekspor tidak dikenal.", "Unknown export.")
+    start, end = _date_range()
+    scope = exports.ExportFilter(
+        start,
+        end,
+        agency_id=_agency_scope(),
+        service_id=_number("service"),
+        counter_id=_number("counter"),
+        officer_id=_number("officer"),
+    )
+    columns = exports.TICKET_COLUMNS if what == "tickets" else exports.EVENT_COLUMNS
+    produce = exports.ticket_rows if what == "tickets" else exports.event_rows
+    rows = produce(db.session, current_context(), scope)
+    name = f"antre-{what}-{start.isoformat()}-{end.isoformat()}.{kind}"
+    if kind == "csv":
+        lines = stream_with_context(exports.write_csv(rows, columns))
+        response = Response(lines, mimetype="text/csv; charset=utf-8")
+        response.headers["Content-Disposition"] = f'attachment; filename="{name}"'
+        return response
+    with tempfile.NamedTemporaryFile(suffix=".xlsx", delete=False) as handle:
+        path = Path(handle.name)
+    exports.write_xlsx(rows, columns, path, what)
+    response = send_file(path, as_attachment=True, download_name=name)
+    response.call_on_close(lambda: path.unlink(missing_ok=True))
+    return response
+
+
+def _agency_scope() -> int | None:
+    """An agency's manager is limited to their agency; the hall's admin sees all."""
+    if current_user.role == "manager" and current_user.agency_id is not None:
+        return current_user.agency_id
+    return _number("agency")
+
+
+def _date_range() -> tuple[date, date]:
+    try:
+        start = date.fromisoformat(request.args["from"])
+        end = date.fromisoformat(request.args.get("to", request.args["from"]))
+    except (KeyError, ValueError) as error:
+        raise invalid(
+            "invalid_dates",
+            "Isi tanggal from dan to sebagai YYYY-MM-DD.",
+            "Give from and to as YYYY-MM-DD.",
+        ) from error
+    if end < start or (end - start).days > MAX_DAYS:
+        raise invalid(
+            "invalid_dates",
+            f"Rentang tanggal 1 sampai {MAX_DAYS} hari.",
+            f"The range must be 1 to {MAX_DAYS} days.",
+        )
+    return start, end
+
+
+def _number(name: str) -> int | None:
+    value = request.args.get(name)
+    if value is None:
+        return None
+    if not value.isdigit():
+        raise invalid(f"invalid_{name}", f"{name} harus angka.", f"{name} must be a number.")
+    return int(value)
