@@ -10,7 +10,8 @@ from flask import Flask
 
 def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     """Build the app: settings from the environment, then `test_config` on top."""
-    app = Flask(__name__, instance_relative_config=True, static_folder=None)
+    instance = (test_config or {}).get("INSTANCE_PATH") or os.environ.get("ANTRE_INSTANCE_PATH")
+    app = Flask(__name__, instance_path=instance, instance_relative_config=True, static_folder=None)
     from server.config import from_environment
 
     app.config.from_mapping(from_environment(app.instance_path))

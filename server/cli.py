@@ -8,7 +8,7 @@ from datetime import datetime
 from pathlib import Path
 
 import click
-from flask import Flask
+from flask import Flask, current_app
 from flask.cli import FlaskGroup, with_appcontext
 from flask_migrate import upgrade
 from sqlalchemy import select
@@ -19,7 +19,7 @@ from server.extensions import db
 from server.models import Service, User
 from server.services import exports
 from server.services.context import system_clock
-from server.services.hall_config import HallConfigError, load_hall, read_hall_file
+from server.services.hall_config import HallConfigError, install_logo, load_hall, read_hall_file
 from server.services.staff import ROLES, create_user
 from server.web.context import current_context
 
@@ -53,7 +53,9 @@ def hall() -> None:
 def hall_load(path: Path) -> None:
     """Load (or update) the hall from a TOML file."""
     try:
-        report = load_hall(db.session, read_hall_file(path))
+        data = read_hall_file(path)
+        install_logo(data, path, Path(current_app.instance_path))
+        report = load_hall(db.session, data)
     except HallConfigError as error:
         raise click.ClickException(str(error)) from error
     click.echo(
@@ -136,7 +138,9 @@ def export(
 def demo() -> None:
     """Bring the database up to date and load the demo hall."""
     upgrade()
-    report = load_hall(db.session, read_hall_file(DEMO_HALL))
+    data = read_hall_file(DEMO_HALL)
+    install_logo(data, DEMO_HALL, Path(current_app.instance_path))
+    report = load_hall(db.session, data)
     click.echo(f"demo hall ready: {len(report.added)} added, {len(report.updated)} updated")
     for username, name, role in DEMO_STAFF:
         if db.session.scalars(select(User.id).where(User.username == username)).first() is None:

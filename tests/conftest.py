@@ -56,6 +56,7 @@ def app(tmp_path: Path, publisher: RecordingPublisher) -> Iterator[Flask]:
             "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'antre.sqlite3'}",
             "ANTRE_PUBLISHER": publisher,
             "ANTRE_PUBLIC_URL": "http://hall.test",
+            "INSTANCE_PATH": str(tmp_path / "instance"),
         }
     )
     with app.app_context():
@@ -162,7 +163,13 @@ def start_live_server(
     """
     port = free_port()
     database_url = database_url or f"sqlite:///{directory / 'live.sqlite3'}"
-    env = {**os.environ, "ANTRE_DATABASE_URL": database_url, "ANTRE_PORT": str(port), **extra_env}
+    env = {
+        **os.environ,
+        "ANTRE_DATABASE_URL": database_url,
+        "ANTRE_PORT": str(port),
+        "ANTRE_INSTANCE_PATH": str(directory / "instance"),
+        **extra_env,
+    }
     for name in ("ANTRE_MESSAGE_QUEUE", "ANTRE_LOCAL_AGENT"):
         if name not in extra_env:
             env.pop(name, None)

@@ -109,6 +109,7 @@ def zone_snapshot(session: Session, ctx: Context, zone_id: int) -> dict[str, Any
         "v": 1,
         "hall": setting(session, "hall_name", "Antre"),
         "running_text": setting(session, "hall_running_text", ""),
+        "logo_url": "/hall/logo" if setting(session, "hall_logo") else None,
         "zone": {"id": zone.id, "code": zone.code, "name": zone.name},
         "counters": [counter_state(counter, current.get(counter.id), ctx) for counter in counters],
         "last_calls": last_calls(session, ctx, [counter.id for counter in counters]),

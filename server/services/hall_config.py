@@ -35,6 +35,33 @@ class LoadReport:
     disabled: list[str] = field(default_factory=list)
 
 
+LOGO_TYPES = {
+    ".png": "image/png",
+    ".svg": "image/svg+xml",
+    ".jpg": "image/jpeg",
+    ".jpeg": "image/jpeg",
+}
+MAX_LOGO_BYTES = 2_000_000
+
+
+def install_logo(data: dict[str, Any], hall_file: Path, instance: Path) -> str | None:
+    """Copy the hall's logo (a path relative to the hall file) into the instance folder."""
+    name = _table(data, "hall", "hall").get("logo")
+    if not name:
+        return None
+    source = (hall_file.parent / str(name)).resolve()
+    kind = source.suffix.lower()
+    if kind not in LOGO_TYPES:
+        raise HallConfigError(f"hall.logo: {name!r} must be a PNG, SVG or JPEG file")
+    if not source.is_file() or source.stat().st_size > MAX_LOGO_BYTES:
+        raise HallConfigError(f"hall.logo: {name!r} is not a readable image of at most 2 MB")
+    target = instance / f"hall-logo{kind}"
+    for old in instance.glob("hall-logo.*"):
+        old.unlink()
+    target.write_bytes(source.read_bytes())
+    return target.name
+
+
 def read_hall_file(path: str | Path) -> dict[str, Any]:
     """Parse a hall TOML file, naming the line of a syntax error."""
     try:
@@ -78,7 +105,7 @@ def load_hall(session: Session, data: dict[str, Any]) -> LoadReport:
 def _load_settings(session: Session, hall: dict[str, Any]) -> None:
     if hall.get("voice_numbers", "digits") not in ("digits", "words"):
         raise HallConfigError("hall.voice_numbers: must be 'digits' (A nol nol tujuh) or 'words'")
-    for key in ("name", "footer", "footer_en", "running_text", "voice_numbers"):
+    for key in ("name", "footer", "footer_en", "running_text", "voice_numbers", "logo"):
         if key in hall:
             _set(session, f"hall_{key}", str(hall[key]))
     for key in ("priority_ratio", "max_wait_minutes"):

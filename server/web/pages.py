@@ -61,6 +61,15 @@ def healthz() -> tuple[Response, int]:
     return jsonify({"status": "ok"}), 200
 
 
+@bp.get("/hall/logo")
+def hall_logo() -> Response:
+    """The hall's logo from the hall file, for the display and the kiosk; 404 when none."""
+    logos = sorted(Path(current_app.instance_path).glob("hall-logo.*"))
+    if not logos:
+        abort(404)
+    return send_from_directory(current_app.instance_path, logos[0].name, max_age=3600)
+
+
 @bp.get("/t/<token>")
 def ticket_status(token: str) -> str:
     """The status page a ticket's QR code opens."""

@@ -13,6 +13,9 @@ from tests.browser.screens import (
     counter_post,
     free_counter,
     issue,
+    release_counter,
+    release_officer,
+    sign_in,
     ticket_post,
     wait_until_live,
 )
@@ -44,8 +47,10 @@ def test_kiosk_number_called_at_counter_shows_on_display(
     expect(number).to_have_text(re.compile(r"^A\d{3}$"))
     called = number.text_content()
 
+    release_officer(live_server, 1)
+    release_counter(live_server, "L2")
     counter = context.new_page()
-    counter.goto(f"{live_server.url}/counter")
+    sign_in(counter, live_server, 1)
     counter.locator("button.pick", has_text="Loket 2").click()
     expect(counter.locator("#counter-name")).to_have_text("Loket 2")
     expect(counter.locator("#counter-status")).to_have_text("Buka")
@@ -72,7 +77,9 @@ def test_kiosk_number_called_at_counter_shows_on_display(
 
 def test_counter_buttons_follow_the_state(page: Page, live_server: LiveServer) -> None:
     counter_id = live_server.ids()["counters"]["L9"]
-    page.goto(f"{live_server.url}/counter?counter={counter_id}")
+    release_officer(live_server, 1)
+    release_counter(live_server, "L9")
+    sign_in(page, live_server, 1, f"/counter?counter={counter_id}")
     expect(page.locator("#counter-name")).to_have_text("Loket Kosong")
     call = page.locator("[data-action=call]")
     pause = page.locator("[data-action=pause]")

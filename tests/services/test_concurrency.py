@@ -47,12 +47,13 @@ BUSY_HALL = {
 }
 
 
-def busy_app(database_url: str) -> Iterator[Flask]:
+def busy_app(database_url: str, instance: Path) -> Iterator[Flask]:
     app = create_app(
         {
             "TESTING": True,
             "SQLALCHEMY_DATABASE_URI": database_url,
             "ANTRE_PUBLISHER": RecordingPublisher(),
+            "INSTANCE_PATH": str(instance),
         }
     )
     with app.app_context():
@@ -66,9 +67,9 @@ def busy_app(database_url: str) -> Iterator[Flask]:
 @pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
 def app(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Flask]:
     if request.param == "sqlite":
-        yield from busy_app(f"sqlite:///{tmp_path / 'busy.sqlite3'}")
+        yield from busy_app(f"sqlite:///{tmp_path / 'busy.sqlite3'}", tmp_path)
     else:
-        yield from busy_app(request.getfixturevalue("postgres_url"))
+        yield from busy_app(request.getfixturevalue("postgres_url"), tmp_path)
 
 
 def in_threads(app: Flask, work: Callable[[int], list[str]], workers: int) -> list[str]:

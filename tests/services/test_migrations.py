@@ -18,8 +18,10 @@ def empty_database(request: pytest.FixtureRequest, tmp_path: Path) -> str:
     return request.getfixturevalue("postgres_url")
 
 
-def test_upgrade_head_on_an_empty_database_matches_the_models(empty_database: str) -> None:
-    app = create_app({"SQLALCHEMY_DATABASE_URI": empty_database})
+def test_upgrade_head_on_an_empty_database_matches_the_models(
+    empty_database: str, tmp_path: Path
+) -> None:
+    app = create_app({"SQLALCHEMY_DATABASE_URI": empty_database, "INSTANCE_PATH": str(tmp_path)})
     with app.app_context():
         upgrade()
         with db.engine.connect() as connection:

@@ -1,6 +1,9 @@
 """The JSON API: right answers, and clear 4xx errors that write nothing for bad input."""
 
+from pathlib import Path
+
 import pytest
+from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import func, select
 
@@ -8,7 +11,7 @@ from server.extensions import db
 from server.models import DailySequence, Ticket, TicketEvent, User
 from server.services.context import system_clock
 from server.services.staff import create_user
-from tests.conftest import counter_id, service_id
+from tests.conftest import TEST_HALL, counter_id, service_id
 
 
 def written() -> tuple[int, int, int]:
@@ -184,3 +187,24 @@ def test_the_signed_in_officer_is_named_in_the_log(client: FlaskClient, officer:
     client.post(f"/api/v1/counters/{counter}/call-next")
     called = db.session.scalars(select(TicketEvent).where(TicketEvent.kind == "called")).one()
     assert called.officer_id == officer.id
+
+
+def test_the_hall_logo_is_installed_from_the_hall_file_and_served(
+    app: Flask, client: FlaskClient, tmp_path: Path
+) -> None:
+    assert client.get("/hall/logo").status_code == 404
+    (tmp_path / "logo.svg").write_text('<svg xmlns="http://www.w3.org/2000/svg"/>')
+    hall = tmp_path / "hall.toml"
+    hall.write_text(
+        TEST_HALL.read_text().replace('name = "Aula Uji"', 'name = "Aula Uji"\nlogo = "logo.svg"')
+    )
+    loaded = app.test_cli_runner().invoke(args=["hall", "load", str(hall)])
+    assert loaded.exit_code == 0, loaded.output
+    logo = client.get("/hall/logo")
+    assert logo.mimetype == "image/svg+xml" and b"<svg" in logo.data
+    logo.close()
+    assert client.get("/api/v1/zones/1/snapshot").get_json()["logo_url"] == "/hall/logo"
+    (tmp_path / "logo.gif").write_bytes(b"GIF89a")
+    hall.write_text(hall.read_text().replace("logo.svg", "logo.gif"))
+    refused = app.test_cli_runner().invoke(args=["hall", "load", str(hall)])
+    assert refused.exit_code != 0 and "PNG, SVG or JPEG" in refused.output
