@@ -5,6 +5,7 @@ import { coalesce } from "/static/dom.js";
 import { clockText, estimateText } from "/static/format.js";
 import { createI18n } from "/static/i18n.js";
 import { followLive, offlineBanner } from "/static/live.js";
+import { offerSurvey } from "/static/survey.js";
 
 const TEXT = {
   id: {
@@ -122,6 +123,7 @@ function render() {
   }
   byId("called-banner").hidden = ticket.status !== "called";
   byId("called-text").textContent = i18n.t("go_to", { counter });
+  if (ticket.status === "done") offerSurvey(token, i18n.lang, byId("survey"));
 }
 
 function alertVisitor() {
