@@ -1,47 +1,76 @@
-// The counter terminal: pick a counter, then call, recall, serve and finish visitors.
+// The counter terminal: a signed-in officer picks a counter, then calls, serves, transfers,
+// holds and finishes visitors, takes breaks, and closes the counter.
 
-import { api, errorText } from "/static/api.js";
-import { coalesce, element, fill } from "/static/dom.js";
-import { HallClock, clockText, duration } from "/static/format.js";
-import { createI18n } from "/static/i18n.js";
 import { followLive, offlineBanner } from "/static/live.js";
-import { chosenCounterId, counterChoices, counterUrl, rememberCounter } from "/counter/static/picker.js";
-import { AT_COUNTER, RULES, actionForKey, pauseMeaning } from "/counter/static/rules.js";
-import { TEXT } from "/counter/static/text.js";
+import {
+  EFFECTS,
+  applyCounter,
+  applyTicket,
+  loadSnapshot,
+  refreshSoon,
+  rememberReason,
+  whileBusy,
+} from "/counter/static/actions.js";
+import { DIALOG_ACTIONS, bindDialogs } from "/counter/static/desk-dialogs.js";
+import { dialogOpen } from "/counter/static/dialogs.js";
+import {
+  allowed,
+  byId,
+  call,
+  counter,
+  failureText,
+  hideMessages,
+  i18n,
+  showMessage,
+  state,
+} from "/counter/static/page.js";
+import { chosenCounterId, counterUrl, rememberCounter } from "/counter/static/picker.js";
+import { actionForKey } from "/counter/static/rules.js";
+import { signOut, whoIsSignedIn } from "/counter/static/session.js";
+import {
+  renderControls,
+  renderDesk,
+  renderOfficer,
+  renderPicker,
+  renderSettled,
+  renderTimers,
+  showPicker,
+} from "/counter/static/view.js";
 
-const i18n = createI18n(TEXT);
-const byId = (id) => document.getElementById(id);
-const state = { hall: null, counterId: null, snapshot: null, clock: new HallClock(null), busy: false };
+// --- doing things -----------------------------------------------------------------------
 
-// --- messages ---------------------------------------------------------------------------
-
-function showMessage(kind, text) {
-  byId(`${kind}-text`).textContent = text;
-  byId(kind).hidden = false;
+/** One officer action, by button, key or list row; actions that need words open a dialog. */
+async function perform(name, ticketId = null) {
+  const desk = counter();
+  if (!allowed(name, desk)) return;
+  if (DIALOG_ACTIONS[name] && (name !== "pause" || desk.status === "open")) {
+    DIALOG_ACTIONS[name](ticketId);
+    return;
+  }
+  try {
+    await whileBusy(() => EFFECTS[name](ticketId));
+  } catch (error) {
+    showMessage("error", failureText(error));
+  }
 }
 
-function hideMessages() {
-  byId("error").hidden = true;
-  byId("notice").hidden = true;
+/** The focused element matching `selector`, unless it sits in a dialog that has just closed. */
+function focusedControl(target, selector) {
+  const control = target.closest(selector);
+  return control && !control.closest("dialog:not([open])") ? control : null;
 }
 
-// --- picking a counter ------------------------------------------------------------------
-
-function showPicker() {
-  byId("desk").hidden = true;
-  byId("picker").hidden = false;
-  byId("switch-counter").hidden = true;
-  byId("counter-status").hidden = true;
-  byId("counter-name").textContent = "";
-  renderPicker();
-}
-
-function renderPicker() {
-  const { hall } = state;
-  if (!hall || byId("picker").hidden) return;
-  const items = counterChoices(hall, i18n);
-  if (items.length) fill(byId("counter-list"), ...items);
-  else fill(byId("counter-list"), element("li", { className: "empty" }, i18n.t("no_counters")));
+function onKey(event) {
+  if (event.ctrlKey || event.metaKey || event.altKey || event.repeat) return;
+  if (byId("desk").hidden || dialogOpen()) return;
+  // Focus may still be in a dialog that Escape has just closed: that field takes no keys.
+  const target = event.target;
+  if (focusedControl(target, "input, textarea, select, [contenteditable]")) return;
+  if (event.key === "Enter" && focusedControl(target, "button, a")) return; // it has the Enter
+  const name = actionForKey(event.key);
+  if (!name) return;
+  event.preventDefault();
+  perform(name);
 }
 
 async function pickCounter(id) {
@@ -49,222 +78,62 @@ async function pickCounter(id) {
   state.busy = true;
   hideMessages();
   try {
-    await api(`/api/v1/counters/${id}/open`, { method: "POST", lang: i18n.lang });
+    const desk = await call(`/api/v1/counters/${id}/open`, { method: "POST" });
+    state.officer.counterId = desk.id;
     rememberCounter(id);
-    window.location.assign(counterUrl(id));
-  } catch (error) {
-    showMessage("error", errorText(error, i18n.t("network_error")));
+    window.history.replaceState(null, "", counterUrl(id));
     state.busy = false;
-  }
-}
-
-// --- the desk ---------------------------------------------------------------------------
-
-async function loadSnapshot() {
-  state.snapshot = await api(`/api/v1/counters/${state.counterId}`, { lang: i18n.lang });
-  renderDesk();
-}
-
-const refreshSoon = coalesce(() => {
-  loadSnapshot().catch((error) => console.warn("counter refresh failed", error));
-}, 300);
-
-function counter() {
-  return state.snapshot?.counter ?? null;
-}
-
-function renderDesk() {
-  const desk = counter();
-  if (!desk) return;
-  byId("counter-name").textContent = desk.name;
-  document.title = `${desk.name} — Antre`;
-  const pill = byId("counter-status");
-  pill.textContent = i18n.t(`counter_${desk.status}`);
-  pill.className = `status-pill ${desk.status}`;
-  pill.hidden = false;
-  renderCurrent();
-  renderActions();
-  renderQueues();
-  renderHistory();
-}
-
-function renderCurrent() {
-  const ticket = counter()?.current;
-  byId("current").classList.toggle("empty", !ticket);
-  byId("current").dataset.status = ticket ? ticket.status : "none";
-  byId("current-number").textContent = ticket ? ticket.number : "—";
-  byId("current-service").textContent = ticket
-    ? i18n.lang === "en"
-      ? ticket.service_en
-      : ticket.service
-    : i18n.t("nobody");
-  let status = ticket ? i18n.t(`ticket_${ticket.status}`) : "";
-  if (ticket && ticket.recall_count) status += ` · ${i18n.t("recall_count", { n: ticket.recall_count })}`;
-  byId("current-status").textContent = status;
-  renderTimers();
-}
-
-function renderTimers() {
-  const ticket = counter()?.current;
-  byId("since-called").textContent = ticket?.called_at ? duration(state.clock.since(ticket.called_at)) : "—";
-  byId("since-issued").textContent = ticket?.issued_at ? duration(state.clock.since(ticket.issued_at)) : "—";
-}
-
-function renderActions() {
-  const desk = counter();
-  document.querySelectorAll("[data-action]").forEach((button) => {
-    button.disabled = state.busy || !desk || !RULES[button.dataset.action].fits(desk);
-  });
-  byId("pause-label").textContent = i18n.t(pauseMeaning(desk));
-}
-
-function renderQueues() {
-  const services = state.snapshot?.services ?? [];
-  fill(
-    byId("queues"),
-    ...services.map((service) =>
-      element(
-        "li",
-        { className: service.waiting ? "queue" : "queue none" },
-        element("span", { className: "queue-prefix" }, service.prefix),
-        element("span", { className: "queue-name" }, i18n.pick(service)),
-        element("span", { className: "queue-count" }, i18n.t("waiting", { n: service.waiting })),
-      ),
-    ),
-  );
-  byId("served-today").textContent = i18n.t("served_today", { n: state.snapshot?.served_today ?? 0 });
-}
-
-function renderHistory() {
-  const events = state.snapshot?.today ?? [];
-  if (!events.length) {
-    fill(byId("history"), element("li", { className: "empty" }, i18n.t("history_empty")));
-    return;
-  }
-  fill(
-    byId("history"),
-    ...events.map((event) =>
-      element(
-        "li",
-        { className: `history-item ${event.kind}` },
-        element("time", { className: "tabular" }, clockText(event.at)),
-        element("span", { className: "history-number number" }, event.number),
-        element("span", { className: "history-kind" }, i18n.t(`kind_${event.kind}`)),
-      ),
-    ),
-  );
-}
-
-// --- actions ----------------------------------------------------------------------------
-
-function ticketAction(path) {
-  return () =>
-    api(`/api/v1/tickets/${counter().current.id}/${path}`, {
-      method: "POST",
-      body: { counter_id: state.counterId },
-      lang: i18n.lang,
-    }).then(applyTicket);
-}
-
-function counterAction(path) {
-  return () =>
-    api(`/api/v1/counters/${state.counterId}/${path}`, { method: "POST", lang: i18n.lang }).then(
-      (desk) => {
-        state.snapshot.counter = desk;
-      },
-    );
-}
-
-function applyTicket(ticket) {
-  state.snapshot.counter.current = AT_COUNTER.includes(ticket.status) ? ticket : null;
-  return ticket;
-}
-
-async function callNext() {
-  const ticket = await api(`/api/v1/counters/${state.counterId}/call-next`, {
-    method: "POST",
-    lang: i18n.lang,
-  });
-  if (ticket) applyTicket(ticket);
-  else showMessage("notice", i18n.t("nobody_waiting"));
-}
-
-async function recall() {
-  const ticket = await ticketAction("recall")();
-  if (ticket.status === "no_show") showMessage("notice", i18n.t("recall_limit", { number: ticket.number }));
-}
-
-const EFFECTS = {
-  call: callNext,
-  recall,
-  start: ticketAction("start"),
-  complete: ticketAction("complete"),
-  no_show: ticketAction("no-show"),
-  pause: () => counterAction(counter().status === "open" ? "break" : "open")(),
-  close: counterAction("close"),
-};
-
-async function perform(name) {
-  const desk = counter();
-  if (state.busy || !desk || !RULES[name].fits(desk)) return;
-  state.busy = true;
-  hideMessages();
-  renderActions();
-  try {
-    await EFFECTS[name]();
+    await showDesk(id);
   } catch (error) {
-    showMessage("error", errorText(error, i18n.t("network_error")));
+    showMessage("error", failureText(error));
+    loadHall().then(renderPicker, () => {}); // the counter may have been taken meanwhile
   } finally {
     state.busy = false;
-    renderDesk();
-    refreshSoon(); // today's history and counts, as the server now has them
+    renderControls();
   }
-}
-
-function onKey(event) {
-  if (event.ctrlKey || event.metaKey || event.altKey || event.repeat) return;
-  if (byId("desk").hidden) return;
-  const target = event.target;
-  if (target.closest("input, textarea, select, [contenteditable]")) return;
-  if (event.key === "Enter" && target.closest("button, a")) return; // the focused control has it
-  const name = actionForKey(event.key);
-  if (!name) return;
-  event.preventDefault();
-  perform(name);
 }
 
 // --- live events ------------------------------------------------------------------------
 
-const mine = (id) => id === state.counterId && state.snapshot;
+/** Is the event about the shown counter? Then a snapshot on its way is stale (one follows). */
+function shown(id) {
+  if (id !== state.counterId || !state.snapshot) return false;
+  state.changes += 1;
+  return true;
+}
 
 const EVENTS = {
   counter_changed({ counter: changed }) {
-    if (!mine(changed.id)) return;
-    state.snapshot.counter = changed;
-    renderDesk();
+    if (!shown(changed.id)) return;
+    applyCounter(changed);
+    renderSettled();
     refreshSoon();
   },
   ticket_called({ ticket, counter: at }) {
-    if (!mine(at.id)) return;
-    state.snapshot.counter.current = ticket;
-    renderDesk();
+    if (!shown(at.id)) return;
+    rememberReason(ticket);
+    applyTicket(ticket);
+    renderSettled();
+    refreshSoon();
   },
   ticket_recalled({ ticket, counter: at }) {
-    if (!mine(at.id)) return;
-    state.snapshot.counter.current = ticket;
-    renderDesk();
+    if (!shown(at.id)) return;
+    applyTicket(ticket);
+    renderSettled();
+    refreshSoon();
   },
   ticket_updated({ ticket }) {
-    if (!state.snapshot || counter().current?.id !== ticket.id) return;
+    if (!shown(state.counterId)) return;
     applyTicket(ticket);
-    renderDesk();
+    renderSettled();
     refreshSoon();
   },
   queue_changed({ service_id: serviceId, waiting }) {
-    const service = state.snapshot?.services.find((s) => s.id === serviceId);
-    if (!service) return;
-    service.waiting = waiting;
-    renderQueues();
+    if (!shown(state.counterId)) return;
+    const service = state.snapshot?.services.find((item) => item.id === serviceId);
+    if (service) service.waiting = waiting;
+    renderSettled();
+    refreshSoon();
   },
 };
 
@@ -272,11 +141,10 @@ async function showDesk(id) {
   state.counterId = id;
   byId("picker").hidden = true;
   byId("desk").hidden = false;
-  byId("switch-counter").hidden = false;
   try {
     await loadSnapshot();
   } catch (error) {
-    showMessage("error", errorText(error, i18n.t("network_error")));
+    showMessage("error", failureText(error));
   }
   followLive({
     rooms: () => [`counter:${state.counterId}`],
@@ -288,17 +156,21 @@ async function showDesk(id) {
 
 // --- start ------------------------------------------------------------------------------
 
-async function loadHall() {
+/** Retry `load` until it answers, showing why it did not meanwhile. */
+async function untilLoaded(load) {
   for (let delay = 1000; ; delay = Math.min(delay * 2, 15000)) {
     try {
-      state.hall = await api("/api/v1/hall", { lang: i18n.lang });
-      state.clock.sync(state.hall.now);
-      return;
+      return await load();
     } catch (error) {
-      showMessage("error", errorText(error, i18n.t("network_error")));
+      showMessage("error", failureText(error));
       await new Promise((resolve) => window.setTimeout(resolve, delay));
     }
   }
+}
+
+async function loadHall() {
+  state.hall = await call("/api/v1/hall");
+  state.clock.sync(state.hall.now);
 }
 
 function tick() {
@@ -306,13 +178,7 @@ function tick() {
   renderTimers();
 }
 
-async function start() {
-  i18n.translate();
-  i18n.bindToggle();
-  i18n.onChange(() => {
-    renderPicker();
-    renderDesk();
-  });
+function bindControls() {
   document.querySelectorAll("[data-dismiss]").forEach((button) => {
     button.addEventListener("click", () => {
       byId(button.dataset.dismiss).hidden = true;
@@ -320,6 +186,12 @@ async function start() {
   });
   document.querySelectorAll("[data-action]").forEach((button) => {
     button.addEventListener("click", () => perform(button.dataset.action));
+  });
+  ["queue", "held"].forEach((list) => {
+    byId(list).addEventListener("click", (event) => {
+      const button = event.target.closest("button[data-row-action]");
+      if (button) perform(button.dataset.rowAction, Number(button.dataset.ticketId));
+    });
   });
   byId("counter-list").addEventListener("click", (event) => {
     const button = event.target.closest("button.pick");
@@ -329,15 +201,20 @@ async function start() {
     rememberCounter(null);
     window.location.assign(counterUrl(null));
   });
+  byId("sign-out").addEventListener("click", () => {
+    whileBusy(() => signOut(i18n.lang)).catch((error) => showMessage("error", failureText(error)));
+  });
   document.addEventListener("keydown", onKey);
-  window.setInterval(tick, 1000);
+  bindDialogs();
+}
 
-  await loadHall();
-  hideMessages();
-  tick();
-  const id = chosenCounterId();
-  if (id !== null && state.hall.counters.some((c) => c.id === id)) {
+/** The counter to show: the officer's open one, else the one asked for or remembered. */
+async function chooseCounter() {
+  const asked = chosenCounterId();
+  const id = state.officer.counterId ?? asked;
+  if (id !== null && state.hall.counters.some((item) => item.id === id)) {
     rememberCounter(id);
+    window.history.replaceState(null, "", counterUrl(id));
     await showDesk(id);
     return;
   }
@@ -346,6 +223,26 @@ async function start() {
     showMessage("error", i18n.t("unknown_counter", { id }));
   }
   showPicker();
+}
+
+async function start() {
+  i18n.translate();
+  i18n.bindToggle();
+  i18n.onChange(() => {
+    renderPicker();
+    renderDesk();
+  });
+  bindControls();
+  window.setInterval(tick, 1000);
+
+  await untilLoaded(async () => {
+    const [officer] = await Promise.all([whoIsSignedIn(i18n.lang), loadHall()]);
+    state.officer = officer;
+  });
+  hideMessages();
+  renderOfficer();
+  tick();
+  await chooseCounter();
 }
 
 start();

@@ -33,7 +33,7 @@ export function counterUrl(id) {
   return url.pathname + url.search;
 }
 
-/** One list item per counter of the hall: name, status, zone and what it serves. */
+/** One list item per counter of the hall: name, status, zone, its officer and what it serves. */
 export function counterChoices(hall, i18n) {
   const services = new Map(
     hall.agencies.flatMap((agency) => agency.services).map((service) => [service.id, service]),
@@ -54,6 +54,9 @@ export function counterChoices(hall, i18n) {
         element("span", { className: "pick-name" }, counter.name),
         element("span", { className: `status-pill ${counter.status}` }, i18n.t(`counter_${counter.status}`)),
         element("span", { className: "pick-zone" }, zones.get(counter.zone) || ""),
+        counter.officer
+          ? element("span", { className: "pick-officer" }, i18n.t("taken_by", { name: counter.officer }))
+          : null,
         element("span", { className: "pick-services" }, serves || i18n.t("serves_nothing")),
       ),
     );

@@ -4,15 +4,22 @@
 export const AT_COUNTER = ["called", "serving"];
 
 const isCalled = (desk) => desk.current?.status === "called";
+const atCounter = (desk) => AT_COUNTER.includes(desk.current?.status);
+const free = (desk) => desk.status === "open" && !desk.current;
 
 export const RULES = {
-  call: { keys: ["enter", "n"], fits: (desk) => desk.status === "open" && !desk.current },
+  call: { keys: ["enter", "n"], fits: free },
   recall: { keys: ["r"], fits: isCalled },
   start: { keys: ["s"], fits: isCalled },
-  complete: { keys: ["c"], fits: (desk) => AT_COUNTER.includes(desk.current?.status) },
+  complete: { keys: ["c"], fits: atCounter },
   no_show: { keys: ["x"], fits: isCalled },
+  transfer: { keys: ["t"], fits: atCounter },
+  hold: { keys: ["h"], fits: atCounter },
   pause: { keys: ["b"], fits: (desk) => desk.status !== "open" || !desk.current },
   close: { keys: ["q"], fits: (desk) => desk.status !== "closed" && !desk.current },
+  // Buttons in the lists, without a key: call one waiting ticket, resume a held one.
+  call_ticket: { keys: [], fits: free },
+  resume_held: { keys: [], fits: (desk) => desk.status !== "closed" },
 };
 
 /** The action a key press asks for, or null. */
