@@ -1,4 +1,5 @@
 // The hall display: who is called to which counter, the counters, the last calls, the queues.
+// Each call is shown, chimed and spoken once; `#announced` (hidden) logs what was spoken, and how.
 
 import { api, errorText } from "/static/api.js";
 import { element, fill } from "/static/dom.js";
@@ -8,16 +9,19 @@ import { followLive, offlineBanner } from "/static/live.js";
 import { Announcer } from "/display/static/announcer.js";
 import { Chime } from "/display/static/chime.js";
 import { TEXT } from "/display/static/text.js";
+import { Voice } from "/display/static/voice.js";
 
 const LAST_CALLS = 8;
 const HIGHLIGHT_MS = 5000;
 const MIN_SHOW_MS = 4000; // each call stays the big one at least this long when calls queue up
+const MISSED_CALL_MAX_S = 120; // a call missed while offline is spoken only if this recent
 
 const i18n = createI18n(TEXT, { fixed: "id" });
 const byId = (id) => document.getElementById(id);
 const state = {
   zoneId: null,
   snapshot: null,
+  loaded: false, // after the first snapshot, calls it lacks were missed while offline
   lastCalls: [],
   current: null,
   shownAt: 0,
@@ -25,10 +29,14 @@ const state = {
   highlightUntil: new Map(), // counter id → ms
 };
 
-const chime = new Chime((blocked) => {
+const showSoundHint = (blocked) => {
   byId("sound-hint").hidden = !blocked;
+};
+const chime = new Chime(showSoundHint);
+const voice = new Voice(chime, showSoundHint);
+const announcer = new Announcer([present, () => voice.chime(), speak, holdOnScreen], {
+  onDropped: (call) => addToLastCalls(call),
 });
-const announcer = new Announcer([present, () => chime.play(), holdOnScreen]);
 
 // --- snapshot ---------------------------------------------------------------------------
 
@@ -49,17 +57,44 @@ async function reload() {
 
 function applySnapshot(snapshot) {
   state.snapshot = snapshot;
-  snapshot.last_calls.forEach((call) => announcer.markSeen(call.call_id));
-  state.lastCalls = snapshot.last_calls.map((call) => ({
+  const missed = state.loaded ? missedCalls(snapshot) : [];
+  state.loaded = true;
+  const later = new Set(missed.map((call) => call.call_id));
+  snapshot.last_calls.forEach((call) => later.has(call.call_id) || announcer.markSeen(call.call_id));
+  state.lastCalls = snapshot.last_calls
+    .filter((call) => !later.has(call.call_id) && !announcer.isWaiting(call.call_id))
+    .map(callFromSnapshot);
+  if (!announcer.busy && !missed.length) state.current = state.lastCalls[0] ?? null;
+  renderAll();
+  missed.forEach((call) => announcer.announce(callFromSnapshot(call)));
+}
+
+function callFromSnapshot(call) {
+  return {
     call_id: call.call_id,
     recall: call.recall,
     number: call.number,
     counter: call.counter,
     counter_id: call.counter_id,
     time: clockText(call.at),
-  }));
-  if (!announcer.busy) state.current = state.lastCalls[0] ?? null;
-  renderAll();
+  };
+}
+
+/**
+ * Calls made while this display was offline that are still worth saying: the newest call of
+ * its counter, whose ticket is still the one called there, made in the last two minutes.
+ */
+function missedCalls(snapshot) {
+  const newest = new Map();
+  snapshot.last_calls.forEach((call) => newest.has(call.counter_id) || newest.set(call.counter_id, call));
+  return [...newest.values()]
+    .filter((call) => !announcer.hasSeen(call.call_id))
+    .filter((call) => {
+      const current = snapshot.counters.find((counter) => counter.id === call.counter_id)?.current;
+      return current?.number === call.number && current.status === "called";
+    })
+    .filter((call) => state.clock.since(call.at) < MISSED_CALL_MAX_S)
+    .sort((a, b) => a.call_id - b.call_id);
 }
 
 // --- announcing -------------------------------------------------------------------------
@@ -84,17 +119,31 @@ function onCall(payload, recall) {
 
 /** The first step of an announcement: make it the big call, highlighted, top of the list. */
 async function present(call) {
+  call.audio = voice.prepare(call); // loads while the chime plays
   state.current = call;
   state.shownAt = Date.now();
-  state.lastCalls = [call, ...state.lastCalls.filter((c) => c.call_id !== call.call_id)].slice(
-    0,
-    LAST_CALLS,
-  );
+  addToLastCalls(call);
   state.highlightUntil.set(call.counter_id, Date.now() + HIGHLIGHT_MS);
   renderNow();
   restartAnimation(byId("now-calling"), "highlight");
   renderLastCalls();
   renderCounters();
+}
+
+/** Newest first; a call dropped from a long queue still takes its place in the list. */
+function addToLastCalls(call) {
+  state.lastCalls = [call, ...state.lastCalls.filter((c) => c.call_id !== call.call_id)]
+    .sort((a, b) => b.call_id - a.call_id)
+    .slice(0, LAST_CALLS);
+  renderLastCalls();
+}
+
+async function speak(call) {
+  const via = await voice.speak(call, call.audio);
+  call.audio = null;
+  const log = byId("announced");
+  log.append(element("li", { dataset: { callId: call.call_id, via } }, call.number));
+  while (log.children.length > 50) log.firstElementChild.remove();
 }
 
 function holdOnScreen() {
@@ -246,7 +295,7 @@ async function chooseZone() {
 async function start() {
   i18n.translate();
   byId("sound-hint").hidden = !chime.blocked;
-  const unlock = () => chime.unlock();
+  const unlock = () => chime.unlock().then(() => showSoundHint(chime.blocked));
   document.addEventListener("click", unlock);
   document.addEventListener("keydown", unlock);
   document.addEventListener("dblclick", () => document.documentElement.requestFullscreen?.().catch(() => {}));

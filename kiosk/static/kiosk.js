@@ -1,18 +1,25 @@
-// The kiosk: services by agency; one tap takes one number and shows it with its QR code.
+// The kiosk: services by agency; one tap takes one number and shows it with its QR code,
+// printed by the kiosk's print agent when the page is opened as `/kiosk?kiosk=K1`.
+// Every visitor starts in Bahasa Indonesia; a priority visitor first says which group.
 
 import { api, errorText } from "/static/api.js";
 import { coalesce, element, fill } from "/static/dom.js";
 import { HallClock, estimateText } from "/static/format.js";
 import { createI18n } from "/static/i18n.js";
 import { followLive, offlineBanner } from "/static/live.js";
+import { KioskPrinter } from "/kiosk/static/printer.js";
 import { TEXT } from "/kiosk/static/text.js";
 
 const RETURN_AFTER_S = secondsFromQuery("return_after", 10);
+const TROUBLE_RETURN_S = secondsFromQuery("return_after_trouble", 30); // time to take a photo
+const IDLE_RESET_S = secondsFromQuery("idle_reset", 60); // an abandoned choice goes back to start
+const PRINT_WAIT_S = secondsFromQuery("print_wait", 8); // no print result by then: a failed print
 const KIOSK_CODE = new URLSearchParams(window.location.search).get("kiosk"); // its printer, e.g. K1
 const HALL_REFRESH_MS = 60_000;
 const RETRY_MS = 5_000;
+const PRIORITY_CLASSES = ["lansia", "disabilitas", "ibu_hamil"];
 
-const i18n = createI18n(TEXT);
+const i18n = createI18n(TEXT, { remember: false });
 const byId = (id) => document.getElementById(id);
 const state = {
   hall: null,
@@ -23,7 +30,15 @@ const state = {
   countdownLeft: 0,
   countdownOutput: null,
   layout: null, // which agencies and services the buttons were built for
+  priorityClass: null, // the group a priority visitor chose, until their ticket is taken
+  touchedAt: Date.now(),
 };
+const printer = new KioskPrinter(KIOSK_CODE, {
+  i18n,
+  resultWaitS: PRINT_WAIT_S,
+  onTrouble: () => startCountdown("ticket-countdown", TROUBLE_RETURN_S, { extendOnly: true }),
+  onReprint: reprintTicket,
+});
 
 function secondsFromQuery(name, fallback) {
   const value = Number(new URLSearchParams(window.location.search).get(name));
@@ -31,7 +46,7 @@ function secondsFromQuery(name, fallback) {
 }
 
 function showScreen(name) {
-  for (const screen of ["start", "ticket", "failure"]) {
+  for (const screen of ["start", "priority", "ticket", "failure"]) {
     byId(`${screen}-screen`).hidden = screen !== name;
   }
 }
@@ -121,6 +136,25 @@ function refreshHall() {
   loadHall().catch((error) => console.warn("hall refresh failed", error));
 }
 
+// --- priority visitors ------------------------------------------------------------------
+
+function choosePriority(priorityClass) {
+  if (!PRIORITY_CLASSES.includes(priorityClass)) return;
+  state.priorityClass = priorityClass;
+  renderPriorityMode();
+  showScreen("start");
+}
+
+function renderPriorityMode() {
+  const chosen = state.priorityClass;
+  byId("priority-entry").hidden = Boolean(chosen);
+  byId("priority-cancel").hidden = !chosen;
+  byId("start-screen").classList.toggle("priority-mode", Boolean(chosen));
+  byId("prompt").textContent = chosen
+    ? i18n.t("priority_prompt", { class: i18n.t(`class_${chosen}`) })
+    : i18n.t("choose_service");
+}
+
 // --- taking a number --------------------------------------------------------------------
 
 async function takeTicket(serviceId) {
@@ -128,11 +162,10 @@ async function takeTicket(serviceId) {
   state.busy = true;
   setServicesDisabled(true);
   try {
-    const ticket = await api("/api/v1/tickets", {
-      method: "POST",
-      body: { service_id: serviceId, lang: i18n.lang, ...(KIOSK_CODE ? { kiosk: KIOSK_CODE } : {}) },
-      lang: i18n.lang,
-    });
+    const body = { service_id: serviceId, lang: i18n.lang };
+    if (printer.kioskCode) body.kiosk = printer.kioskCode;
+    if (state.priorityClass) body.priority_class = state.priorityClass;
+    const ticket = await api("/api/v1/tickets", { method: "POST", body, lang: i18n.lang });
     showTicket(ticket);
   } catch (error) {
     showFailure(errorText(error, i18n.t("network_error")));
@@ -146,12 +179,27 @@ function showTicket(ticket) {
   renderTicket();
   showScreen("ticket");
   startCountdown("ticket-countdown");
+  printer.follow(ticket);
+}
+
+async function reprintTicket() {
+  const ticketId = state.ticket?.id;
+  startCountdown("ticket-countdown", TROUBLE_RETURN_S); // the visitor is still here
+  const again = await printer.reprint(i18n.lang);
+  if (!again || state.ticket?.id !== ticketId) return; // refused, or the visitor has gone
+  state.ticket = again;
+  renderTicket();
+  printer.follow(again);
 }
 
 function renderTicket() {
   const { ticket } = state;
   if (!ticket) return;
   byId("ticket-number").textContent = ticket.number;
+  const badge = byId("ticket-priority");
+  badge.hidden = !ticket.priority;
+  const group = ticket.priority_class && i18n.t(`class_${ticket.priority_class}`);
+  badge.textContent = group ? i18n.t("priority_badge", { class: group }) : i18n.t("priority");
   byId("ticket-service").textContent = i18n.lang === "en" ? ticket.service_en : ticket.service;
   byId("ticket-ahead").textContent = i18n.t("ahead", { n: ticket.ahead ?? 0 });
   byId("ticket-estimate").textContent = i18n.t("estimate", {
@@ -166,9 +214,11 @@ function showFailure(message) {
   startCountdown("failure-countdown");
 }
 
-function startCountdown(outputId) {
+/** Go back to the start in `seconds`; `extendOnly` never shortens a countdown that runs. */
+function startCountdown(outputId, seconds = RETURN_AFTER_S, { extendOnly = false } = {}) {
+  if (extendOnly && state.countdown !== null && state.countdownLeft >= seconds) return;
   stopCountdown();
-  state.countdownLeft = RETURN_AFTER_S;
+  state.countdownLeft = seconds;
   state.countdownOutput = byId(outputId);
   state.countdown = window.setInterval(() => {
     state.countdownLeft -= 1;
@@ -189,14 +239,28 @@ function stopCountdown() {
   state.countdown = null;
 }
 
+/** The next visitor: the start screen, in Bahasa Indonesia, with no priority chosen. */
 function backToStart() {
   stopCountdown();
   state.ticket = null;
+  state.priorityClass = null;
+  printer.forget();
   byId("ticket-qr").removeAttribute("src");
   state.busy = false;
   setServicesDisabled(false);
+  i18n.setLang("id");
+  renderPriorityMode();
   showScreen("start");
   refreshHall();
+}
+
+/** A visitor who chose a language or a priority group and walked away leaves no trace. */
+function resetWhenIdle() {
+  const choosing = !byId("start-screen").hidden || !byId("priority-screen").hidden;
+  const changed = i18n.lang !== "id" || state.priorityClass || byId("start-screen").hidden;
+  if (choosing && changed && !state.busy && Date.now() - state.touchedAt > IDLE_RESET_S * 1000) {
+    backToStart();
+  }
 }
 
 // --- wiring -----------------------------------------------------------------------------
@@ -204,6 +268,7 @@ function backToStart() {
 function tickClock() {
   byId("clock").textContent = state.clock.time();
   byId("date").textContent = state.clock.date(i18n.lang);
+  resetWhenIdle();
 }
 
 async function loadHallUntilDone() {
@@ -229,8 +294,10 @@ async function start() {
   i18n.bindToggle();
   i18n.onChange(() => {
     renderHall();
+    renderPriorityMode();
     renderTicket();
     renderCountdown();
+    printer.render();
     tickClock();
   });
   byId("agencies").addEventListener("click", (event) => {
@@ -238,15 +305,25 @@ async function start() {
     if (button && !button.disabled) takeTicket(Number(button.dataset.serviceId));
   });
   document.querySelectorAll("[data-done]").forEach((button) => button.addEventListener("click", backToStart));
+  byId("priority-entry").addEventListener("click", () => showScreen("priority"));
+  byId("priority-cancel").addEventListener("click", backToStart);
+  byId("priority-screen").addEventListener("click", (event) => {
+    const button = event.target.closest("button[data-priority-class]");
+    if (button) choosePriority(button.dataset.priorityClass);
+  });
+  for (const name of ["pointerdown", "keydown"]) {
+    document.addEventListener(name, () => (state.touchedAt = Date.now()), { capture: true });
+  }
+  renderPriorityMode();
   tickClock();
   window.setInterval(tickClock, 1000);
-  await loadHallUntilDone();
+  await Promise.all([loadHallUntilDone(), printer.loadUntilDone()]);
   tickClock();
   window.setInterval(refreshHall, HALL_REFRESH_MS);
   followLive({
-    rooms: serviceRooms,
-    reload: () => (state.busy ? Promise.resolve() : loadHall()),
-    events: { queue_changed: onQueueChanged },
+    rooms: () => [...printer.rooms(), ...serviceRooms()],
+    reload: () => Promise.all([state.busy ? null : loadHall(), printer.load()]),
+    events: { queue_changed: onQueueChanged, ...printer.events },
     onStatus: offlineBanner(byId("live-banner")),
   });
 }

@@ -93,14 +93,28 @@ def test_refusal_shows_the_server_message_then_the_closed_service(
     expect(service).to_contain_text("Kuota hari ini habis")
 
 
-def test_english_is_offered_and_remembered(page: Page, live_server: LiveServer) -> None:
+def test_english_lasts_for_one_visitor_only(page: Page, live_server: LiveServer) -> None:
     page.goto(f"{live_server.url}/kiosk?return_after=2")
     expect(page.locator("#prompt")).to_have_text("Silakan pilih layanan")
     page.get_by_role("button", name="EN", exact=True).click()
     expect(page.locator("#prompt")).to_have_text("Please choose a service")
-    page.reload()
-    expect(page.locator("#prompt")).to_have_text("Please choose a service")
     page.locator("button.service", has_text="ID card recording").click()
     expect(page.locator("#ticket-service")).to_have_text("ID card recording")
     expect(page.locator("#ticket-ahead")).to_have_text(re.compile(r"^Ahead of you: \d+ people$"))
-    expect(page.get_by_role("button", name="Done")).to_be_visible()
+    page.get_by_role("button", name="Done").click()
+    expect(page.locator("#prompt")).to_have_text("Silakan pilih layanan")
+    expect(page.get_by_role("button", name="ID", exact=True)).to_have_attribute(
+        "aria-pressed", "true"
+    )
+    page.get_by_role("button", name="EN", exact=True).click()
+    page.reload()
+    expect(page.locator("#prompt")).to_have_text("Silakan pilih layanan")
+
+
+def test_a_visitor_who_walks_away_leaves_the_next_one_in_indonesian(
+    page: Page, live_server: LiveServer
+) -> None:
+    page.goto(f"{live_server.url}/kiosk?idle_reset=1")
+    page.get_by_role("button", name="EN", exact=True).click()
+    expect(page.locator("#prompt")).to_have_text("Please choose a service")
+    expect(page.locator("#prompt")).to_have_text("Silakan pilih layanan", timeout=5_000)

@@ -185,4 +185,5 @@ def test_display_catches_up_after_losing_its_connection(
     expect(display.locator("#now-number")).to_have_text(ticket["number"])
     expect(display.locator("#now-counter")).to_have_text("Loket 2")
     expect(calls).to_have_count(min(before + 1, 8))
-    expect(display.locator("#now-calling")).not_to_have_class(re.compile("highlight"))
+    # A call missed while offline that is still the counter's current one is announced late.
+    expect(display.locator("#now-calling")).to_have_class(re.compile("highlight"))
