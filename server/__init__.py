@@ -48,8 +48,12 @@ def _register_blueprints(app: Flask) -> None:
     from counter.views import bp as counter_bp
     from display.views import bp as display_bp
     from kiosk.views import bp as kiosk_bp
+    from manager.views import bp as manager_bp
     from server.web import api, audio, auth, manager, pages
 
-    blueprints = (api.bp, audio.bp, auth.bp, manager.bp, pages.bp, kiosk_bp, counter_bp, display_bp)
+    blueprints = (
+        *(api.bp, audio.bp, auth.bp, manager.bp, pages.bp),
+        *(kiosk_bp, counter_bp, display_bp, manager_bp),
+    )
     for blueprint in blueprints:
         app.register_blueprint(blueprint)

@@ -16,7 +16,7 @@ from server.web.auth import role_required
 from server.web.context import current_context
 from server.web.errors import invalid
 
-bp = Blueprint("manager", __name__, url_prefix="/api/v1")
+bp = Blueprint("manager_api", __name__, url_prefix="/api/v1")
 MANAGERS = ("manager", "admin")
 MAX_DAYS = 400
 

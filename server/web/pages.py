@@ -36,6 +36,8 @@ bp = Blueprint(
 VENDOR_FILES = {
     "socket.io.esm.min.js": "socket.io-client/dist/socket.io.esm.min.js",
     "socket.io.esm.min.js.map": "socket.io-client/dist/socket.io.esm.min.js.map",
+    "chart.umd.min.js": "chart.js/dist/chart.umd.min.js",
+    "chart.umd.min.js.map": "chart.js/dist/chart.umd.min.js.map",
 }
 
 

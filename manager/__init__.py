@@ -1,0 +1,1 @@
+"""The manager's pages: the live dashboard and the reports."""
