@@ -118,10 +118,14 @@ class LiveServer:
 
     def officer(self, number: int = 1) -> requests.Session:
         """An HTTP session signed in as `petugas<number>`."""
+        return self.staff(f"petugas{number}")
+
+    def staff(self, username: str) -> requests.Session:
+        """An HTTP session signed in as a staff account, e.g. `manajer` (the hall's manager)."""
         session = requests.Session()
         answer = session.post(
             self.url + "/api/v1/session",
-            json={"username": f"petugas{number}", "password": OFFICER_PASSWORD},
+            json={"username": username, "password": OFFICER_PASSWORD},
             timeout=10,
         )
         assert answer.status_code == 200, answer.text
@@ -159,7 +163,8 @@ def start_live_server(
 ) -> LiveServer:
     """Migrate a database, load a hall and its officers, start gunicorn, wait for /healthz.
 
-    Officers are `petugas1`, `petugas2`, ... with the password `OFFICER_PASSWORD`.
+    Officers are `petugas1`, `petugas2`, ... and the hall's manager is `manajer`, all with the
+    password `OFFICER_PASSWORD`.
     """
     port = free_port()
     database_url = database_url or f"sqlite:///{directory / 'live.sqlite3'}"
@@ -186,6 +191,10 @@ def start_live_server(
             OFFICER_PASSWORD,
             env=env,
         )
+    antre_command(
+        "user", "add", "manajer", "--name", "Manajer Mal", "--role", "manager",
+        "--password", OFFICER_PASSWORD, env=env,
+    )  # fmt: skip
     log_path = directory / f"server-{port}.log"
     with log_path.open("wb") as log_file:  # the child keeps its own copy of the descriptor
         process = subprocess.Popen(
