@@ -20,14 +20,14 @@ export function priorityBadge(ticket, i18n) {
 }
 
 /**
- * Why the ticket was called: the call's own words when this page saw the call (in the page's
- * language), else the English reason the log kept with the last `called` event.
+ * Why the ticket was called, in the page's language: the call's own words when this page saw
+ * the call, else the reason the log kept with the last `called` event.
  */
 export function callReason(ticket, reasons, history, lang) {
-  const heard = reasons.get(ticket.id);
-  if (heard) return (lang === "en" ? heard.en : heard.id) || heard.id || heard.en || "";
   const called = [...history].reverse().find((event) => event.kind === "called");
-  return called?.detail || "";
+  const heard = reasons.get(ticket.id) ?? parsed(called?.detail).reason;
+  if (heard) return (lang === "en" ? heard.en : heard.id) || heard.id || heard.en || "";
+  return "";
 }
 
 function parsed(detail) {

@@ -1,6 +1,8 @@
 """Who is next at a counter: a fair choice among the heads of the counter's queues.
 
 The rules, in order:
+0. Sent here: a ticket addressed to this counter (held here and resumed, or transferred to this
+   counter by name) goes first, the earliest such; the counter promised to take it back.
 1. Ageing: a ticket that has waited `max_wait` or longer goes first (the oldest such), so no
    regular visitor waits more than that behind priority visitors, and no service starves.
 2. Priority interleaving: while both wait, `priority_ratio` priority tickets are called for each
@@ -33,6 +35,7 @@ class Candidate:
     service_id: int
     arrived_at: datetime
     priority: bool = False
+    for_this_counter: bool = False  # resumed here or transferred to this counter by name
 
 
 @dataclass(frozen=True)
@@ -73,6 +76,10 @@ def choose_next(
     if not candidates:
         return None
     rank = {service_id: position for position, service_id in enumerate(service_order)}
+    addressed = [c for c in candidates if c.for_this_counter]
+    if addressed:
+        chosen = min(addressed, key=lambda c: _fifo_key(c, rank))
+        return Choice(chosen.ticket_id, "Ditujukan ke loket ini", "Sent to this counter")
     overdue = [c for c in candidates if now - c.arrived_at >= policy.max_wait]
     if overdue:
         chosen = min(overdue, key=lambda c: _fifo_key(c, rank))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from datetime import date, datetime, timedelta
 from typing import Any
 
@@ -187,8 +188,9 @@ def _announce_call(
     officer_id: int | None,
     choice: Choice,
 ) -> dict[str, Any]:
+    reason = {"reason": {"id": choice.reason_id, "en": choice.reason_en}}
     event = record_event(
-        session, ticket, EventKind.CALLED, ctx.now(), counter, officer_id, detail=choice.reason_en
+        session, ticket, EventKind.CALLED, ctx.now(), counter, officer_id, json.dumps(reason)
     )
     view = {**ticket_json(ticket, ctx), "reason": choice.reason_id, "reason_en": choice.reason_en}
     call = {"ticket": view, "counter": counter_brief(counter), "call_id": event.id}

@@ -44,7 +44,9 @@ def hall_overview(session: Session, ctx: Context) -> dict[str, Any]:
         select(Agency).options(selectinload(Agency.services)).order_by(Agency.position, Agency.id)
     )
     counters = session.scalars(
-        select(Counter).options(selectinload(Counter.links)).order_by(Counter.position, Counter.id)
+        select(Counter)
+        .options(selectinload(Counter.links), selectinload(Counter.officer))
+        .order_by(Counter.position, Counter.id)
     )
     return {
         "name": setting(session, "hall_name", "Antre"),

@@ -71,5 +71,6 @@ def counter_json(counter: Counter) -> dict[str, Any]:
         "name": counter.name,
         "zone": counter.zone_id,
         "status": counter.status,
+        "officer": counter.officer.name if counter.officer else None,
         "service_ids": counter.service_ids,
     }

@@ -65,7 +65,8 @@ def ahead_of(session: Session, ticket: Ticket) -> int:
 def queue_heads(
     session: Session, service_ids: list[int], day: date, counter_id: int | None = None
 ) -> list[Candidate]:
-    """The first waiting ticket of each service and class that this counter may call."""
+    """The first waiting ticket of each service and class that this counter may call, and the
+    first ticket addressed to this counter by name (resumed here or transferred to it)."""
     open_to_counter = or_(
         Ticket.target_counter_id.is_(None), Ticket.target_counter_id == counter_id
     )
@@ -86,6 +87,19 @@ def queue_heads(
             ).first()
             if row:
                 candidates.append(Candidate(row.id, service_id, row.arrived_at, priority))
+    if counter_id is not None:
+        row = session.execute(
+            select(Ticket.id, Ticket.service_id, Ticket.arrived_at, Ticket.priority)
+            .where(
+                Ticket.target_counter_id == counter_id,
+                Ticket.service_day == day,
+                Ticket.status == TicketStatus.WAITING,
+            )
+            .order_by(Ticket.arrived_at, Ticket.id)
+            .limit(1)
+        ).first()
+        if row:
+            candidates.append(Candidate(row.id, row.service_id, row.arrived_at, row.priority, True))
     return candidates
 
 

@@ -135,6 +135,19 @@ CASES = [
         1,
         "Giliran sesuai bobot",
     ),
+    (
+        "a ticket sent to this counter beats ageing and priority",
+        [
+            c(1, 1, -30),
+            c(2, 1, 0, PRIORITY),
+            Candidate(3, 2, T0 + timedelta(minutes=8), False, True),
+        ],
+        [1],
+        Policy(max_wait=timedelta(minutes=10)),
+        [],
+        3,
+        "Ditujukan ke loket ini",
+    ),
 ]
 
 

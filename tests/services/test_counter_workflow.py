@@ -188,6 +188,32 @@ def test_a_held_ticket_frees_the_counter_and_comes_back_to_it(ctx: Context, budi
     assert call_next(db.session, ctx, l1, budi.id)["id"] == first["id"]
 
 
+def test_a_resumed_ticket_is_called_back_before_earlier_and_priority_visitors(
+    ctx: Context, budi: User
+) -> None:
+    l1 = open_as(ctx, "L1", budi)
+    first = issue_ticket(db.session, ctx, service_id("ktp"))
+    called = call_next(db.session, ctx, l1, budi.id)
+    assert called["id"] == first["id"]
+    hold_ticket(db.session, ctx, first["id"], l1, budi.id, note="Ambil fotokopi")
+    priority = issue_ticket(db.session, ctx, service_id("ktp"), True, priority_class="lansia")
+    resume_ticket(db.session, ctx, first["id"], l1, budi.id)
+    again = call_next(db.session, ctx, l1, budi.id)
+    assert (again["id"], again["reason"]) == (first["id"], "Ditujukan ke loket ini")
+    assert again["reason_en"] == "Sent to this counter"
+    complete_ticket(db.session, ctx, again["id"], l1, budi.id)
+    assert call_next(db.session, ctx, l1, budi.id)["id"] == priority["id"]
+    events = db.session.scalars(
+        select(TicketEvent).where(
+            TicketEvent.ticket_id == first["id"], TicketEvent.kind == "called"
+        )
+    ).all()
+    assert json.loads(events[-1].detail)["reason"] == {
+        "id": "Ditujukan ke loket ini",
+        "en": "Sent to this counter",
+    }
+
+
 def test_a_late_no_show_returns_only_within_the_grace_period(
     ctx: Context, clock: Clock, budi: User
 ) -> None:
