@@ -76,6 +76,7 @@ function callFromSnapshot(call) {
     number: call.number,
     counter: call.counter,
     counter_id: call.counter_id,
+    spoken: call.spoken,
     time: clockText(call.at),
   };
 }
@@ -100,7 +101,7 @@ function missedCalls(snapshot) {
 // --- announcing -------------------------------------------------------------------------
 
 function onCall(payload, recall) {
-  const { ticket, counter, call_id: callId } = payload;
+  const { ticket, counter, call_id: callId, spoken } = payload;
   if (counter.zone !== state.zoneId) return;
   const seated = state.snapshot?.counters.find((c) => c.id === counter.id);
   if (seated) {
@@ -113,13 +114,14 @@ function onCall(payload, recall) {
     number: ticket.number,
     counter: counter.name,
     counter_id: counter.id,
+    spoken,
     time: recall ? state.clock.time() : clockText(ticket.called_at),
   });
 }
 
 /** The first step of an announcement: make it the big call, highlighted, top of the list. */
 async function present(call) {
-  call.audio = voice.prepare(call); // loads while the chime plays
+  call.clips = voice.prepare(call); // load while the chime plays
   state.current = call;
   state.shownAt = Date.now();
   addToLastCalls(call);
@@ -139,8 +141,8 @@ function addToLastCalls(call) {
 }
 
 async function speak(call) {
-  const via = await voice.speak(call, call.audio);
-  call.audio = null;
+  const via = await voice.speak(call, call.clips);
+  call.clips = null;
   const log = byId("announced");
   log.append(element("li", { dataset: { callId: call.call_id, via } }, call.number));
   while (log.children.length > 50) log.firstElementChild.remove();

@@ -1,39 +1,23 @@
-// The display's voice: the server's chime, then the server's spoken call (WAV). When the server
-// cannot speak (503, network) the browser's own `id-ID` voice says the call; when that is not
-// there either, the call is only shown. A browser that holds audio back until someone clicks
-// the page is reported through `onBlocked(true)`.
+// The display's voice: the server's chime, then the server's spoken call (WAV), in Indonesian
+// and, if the display asks (`?voice=id,en`), in English too. When the server cannot speak (503,
+// network) the browser's own voice says the sentence the server wrote for the call (its number
+// words come from num2words on the server); when there is none, the call is only shown. A
+// browser that holds audio back until someone clicks the page is reported through
+// `onBlocked(true)`.
 
 const CHIME_URL = "/api/v1/audio/chime.wav";
 const CHIME_MAX_MS = 5_000;
 const SPEECH_MAX_MS = 20_000; // a stalled clip never holds up the calls behind it
-const LETTERS_ID = "a be ce de e ef ge ha i je ka el em en o pe ki er es te u fe we eks ye zet".split(" ");
-const DIGITS_ID = ["nol", "satu", "dua", "tiga", "empat", "lima", "enam", "tujuh", "delapan", "sembilan"];
-const ONES_ID = [...DIGITS_ID, "sepuluh", "sebelas"];
+const LANGS = ["id", "en"];
 
-/** Indonesian number words: 3 → "tiga", 12 → "dua belas", 105 → "seratus lima". */
-export function numberWords(value) {
-  const tail = (rest) => (rest ? ` ${numberWords(rest)}` : "");
-  if (value < 12) return ONES_ID[value];
-  if (value < 20) return `${ONES_ID[value - 10]} belas`;
-  if (value < 100) return `${ONES_ID[Math.floor(value / 10)]} puluh${tail(value % 10)}`;
-  if (value < 200) return `seratus${tail(value - 100)}`;
-  if (value < 1000) return `${ONES_ID[Math.floor(value / 100)]} ratus${tail(value % 100)}`;
-  if (value < 2000) return `seribu${tail(value - 1000)}`;
-  if (value < 1_000_000) return `${numberWords(Math.floor(value / 1000))} ribu${tail(value % 1000)}`;
-  return String(value);
-}
-
-/** The call as the server says it: "Nomor antrean, a nol nol tujuh. Silakan menuju loket tiga." */
-export function spokenCall(number, counterName) {
-  const ticket = (number.match(/[A-Za-z]+|\d+/g) ?? []).flatMap((part) =>
-    /\d/.test(part)
-      ? [...part].map((digit) => DIGITS_ID[Number(digit)])
-      : [...part.toUpperCase()].map((letter) => LETTERS_ID[letter.charCodeAt(0) - 65] ?? ""),
-  );
-  const counter = (counterName.match(/[A-Za-z]+|\d+/g) ?? []).map((part) =>
-    /\d/.test(part) ? numberWords(Number(part)) : part.toLowerCase(),
-  );
-  return `Nomor antrean, ${ticket.join(" ")}. Silakan menuju ${counter.join(" ")}.`;
+/**
+ * The languages this display speaks each call in, from `?voice=`: `id` (the default), `en`, or
+ * both in order, `id,en`.
+ */
+export function voiceLangs(search = window.location.search) {
+  const asked = (new URLSearchParams(search).get("voice") ?? "id").split(",");
+  const langs = asked.map((lang) => lang.trim().toLowerCase()).filter((lang) => LANGS.includes(lang));
+  return langs.length ? [...new Set(langs)] : ["id"];
 }
 
 /** Play a clip to its end: "ended", "failed" (no such audio, stalled) or "blocked" (autoplay). */
@@ -62,14 +46,14 @@ function playClip(audio, maxMs) {
   });
 }
 
-function indonesianVoice() {
+function browserVoice(lang) {
   const voices = window.speechSynthesis?.getVoices() ?? [];
-  return voices.find((voice) => voice.lang.replace("_", "-").toLowerCase().startsWith("id")) ?? null;
+  return voices.find((voice) => voice.lang.replace("_", "-").toLowerCase().startsWith(lang)) ?? null;
 }
 
-/** Say `text` with the browser's Indonesian voice; false when there is none or it failed. */
-function speakInBrowser(text) {
-  const voice = indonesianVoice();
+/** Say `text` with the browser's voice for `lang`; false when there is none or it failed. */
+function speakInBrowser(text, lang) {
+  const voice = text ? browserVoice(lang) : null;
   if (!voice) return Promise.resolve(false);
   return new Promise((resolve) => {
     const utterance = new SpeechSynthesisUtterance(text);
@@ -94,18 +78,21 @@ function speakInBrowser(text) {
 
 export class Voice {
   /** `fallbackChime` is the Web Audio chime, used when the server's chime cannot play. */
-  constructor(fallbackChime, onBlocked = () => {}) {
+  constructor(fallbackChime, onBlocked = () => {}, langs = voiceLangs()) {
     this.fallbackChime = fallbackChime;
     this.onBlocked = onBlocked;
+    this.langs = langs;
     window.speechSynthesis?.getVoices(); // browsers load their voices on first ask
   }
 
-  /** Start loading a call's audio while it is shown and the chime plays. */
+  /** Start loading a call's audio, one clip per language, while it is shown and chimed. */
   prepare(call) {
-    const audio = new Audio();
-    audio.preload = "auto";
-    audio.src = `/api/v1/calls/${encodeURIComponent(call.call_id)}/audio.wav?lang=id`;
-    return audio;
+    return this.langs.map((lang) => {
+      const audio = new Audio();
+      audio.preload = "auto";
+      audio.src = `/api/v1/calls/${encodeURIComponent(call.call_id)}/audio.wav?lang=${lang}`;
+      return audio;
+    });
   }
 
   /** The chime before a call. */
@@ -114,11 +101,18 @@ export class Voice {
     if (outcome === "failed") await this.fallbackChime.play();
   }
 
-  /** Speak a call; resolves with how: "server", "browser" or "silent". */
-  async speak(call, audio = this.prepare(call)) {
-    if ((await this.play(audio, SPEECH_MAX_MS)) === "ended") return "server";
-    if (await speakInBrowser(spokenCall(call.number, call.counter))) return "browser";
-    return "silent";
+  /**
+   * Speak a call in each of the display's languages; resolves with how the first was said:
+   * "server", "browser" (the sentence the server wrote, in the browser's voice) or "silent".
+   */
+  async speak(call, clips = this.prepare(call)) {
+    const ways = [];
+    for (const [index, lang] of this.langs.entries()) {
+      if ((await this.play(clips[index], SPEECH_MAX_MS)) === "ended") ways.push("server");
+      else if (await speakInBrowser(call.spoken?.[lang], lang)) ways.push("browser");
+      else ways.push("silent");
+    }
+    return ways[0];
   }
 
   async play(audio, maxMs) {

@@ -15,7 +15,7 @@ from server.domain.errors import InvalidInput, NotFound, WrongState
 from server.domain.routing import Choice, Policy, ServiceMode, choose_next
 from server.domain.tickets import EventKind, TicketStatus, require_status
 from server.models import Counter, Ticket
-from server.services import queue, rooms
+from server.services import queue, rooms, voice
 from server.services.context import Context
 from server.services.events import counter_brief, counter_state, current_ticket, record_event
 from server.services.presenters import ticket_json
@@ -193,7 +193,12 @@ def _announce_call(
         session, ticket, EventKind.CALLED, ctx.now(), counter, officer_id, json.dumps(reason)
     )
     view = {**ticket_json(ticket, ctx), "reason": choice.reason_id, "reason_en": choice.reason_en}
-    call = {"ticket": view, "counter": counter_brief(counter), "call_id": event.id}
+    call = {
+        "ticket": view,
+        "counter": counter_brief(counter),
+        "call_id": event.id,
+        "spoken": voice.spoken_call(ticket.number, counter.name, voice.reads_digits(session)),
+    }
     outbox.add("ticket_called", call, rooms.for_ticket_call(ticket, counter))
     state = counter_state(counter, ticket, ctx)
     outbox.add("counter_changed", {"counter": state}, rooms.for_counter(counter))

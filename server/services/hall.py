@@ -19,7 +19,7 @@ from server.models import (
     TicketEvent,
     Zone,
 )
-from server.services import queue
+from server.services import queue, voice
 from server.services.context import Context
 from server.services.events import counter_state
 from server.services.presenters import counter_json, iso, service_json
@@ -142,6 +142,7 @@ def last_calls(
 ) -> list[dict[str, Any]]:
     """The latest calls and recalls made at these counters today, newest first."""
     start, _end = day_bounds(service_day(ctx.now(), ctx.zone), ctx.zone)
+    digits = voice.reads_digits(session)
     rows = session.execute(
         select(
             TicketEvent.id,
@@ -171,6 +172,7 @@ def last_calls(
             "status": status,
             "counter_id": counter_id,
             "counter": counter_name,
+            "spoken": voice.spoken_call(number, counter_name, digits),
         }
         for event_id, kind, at, number, status, counter_id, counter_name in rows
     ]

@@ -22,7 +22,7 @@ from server.domain.tickets import (
     within_grace,
 )
 from server.models import Counter, Service, Ticket, TicketEvent
-from server.services import queue, rooms
+from server.services import queue, rooms, voice
 from server.services.calling import require_officer
 from server.services.context import Context
 from server.services.events import counter_brief, counter_state, record_event
@@ -306,7 +306,12 @@ def _publish(
     event_id: int,
 ) -> None:
     if step.kind is EventKind.RECALLED and was_at is not None:
-        call = {"ticket": view, "counter": counter_brief(was_at), "call_id": event_id}
+        call = {
+            "ticket": view,
+            "counter": counter_brief(was_at),
+            "call_id": event_id,
+            "spoken": voice.spoken_call(ticket.number, was_at.name, voice.reads_digits(session)),
+        }
         outbox.add("ticket_recalled", call, rooms.for_ticket_call(ticket, was_at))
     screens = [rooms.ticket_room(ticket.token), rooms.STAFF]
     if was_at is not None:

@@ -19,8 +19,10 @@ import wave
 from pathlib import Path
 
 from num2words import num2words
+from sqlalchemy.orm import Session
 
 from server.domain.announcement import Announcement, announce_call
+from server.services.settings import setting
 
 WORD_GAP_S = 0.06
 ESPEAK_VOICES = {"id": "id", "en": "en"}
@@ -36,6 +38,19 @@ def call_announcement(
 ) -> Announcement:
     """The words for a call, with number words from num2words."""
     return announce_call(number, counter_name, lang, _number_words, digit_by_digit)
+
+
+def reads_digits(session: Session) -> bool:
+    """Whether the hall reads ticket numbers digit by digit ("satu dua") or as words."""
+    return setting(session, "hall_voice_numbers", "digits") != "words"
+
+
+def spoken_call(number: str, counter_name: str, digit_by_digit: bool) -> dict[str, str]:
+    """The call as sentences in both languages, for the browser's own voice as a last resort."""
+    return {
+        lang: call_announcement(number, counter_name, lang, digit_by_digit).text
+        for lang in ("id", "en")
+    }
 
 
 def _number_words(value: int, lang: str) -> str:

@@ -13,7 +13,6 @@ from server.domain.tickets import EventKind
 from server.extensions import db
 from server.models import Counter, Ticket, TicketEvent
 from server.services import voice
-from server.services.settings import setting
 from server.web.errors import request_lang
 
 bp = Blueprint("audio", __name__, url_prefix="/api/v1")
@@ -49,7 +48,7 @@ def get_call_audio(call_id: int) -> Response:
     ).first()
     if row is None:
         raise NotFound("call_not_found", "Panggilan tidak ditemukan.", "Call not found.")
-    digits = setting(db.session, "hall_voice_numbers", "digits") != "words"
+    digits = voice.reads_digits(db.session)
     announcement = voice.call_announcement(row.number, row.name, request_lang(), digits)
     config = current_app.config
     pack = Path(config["ANTRE_VOICE_PACK"]) if config.get("ANTRE_VOICE_PACK") else None

@@ -238,6 +238,59 @@ def test_a_call_without_server_voice_is_still_shown(
     assert via == (call_id, "browser" if has_voice else "silent")
 
 
+# A browser voice that records what it is asked to say, for a display whose server cannot speak.
+FAKE_BROWSER_VOICE = """
+window.__said = [];
+const voices = [{ lang: "id-ID", name: "Bahasa Indonesia" }, { lang: "en-US", name: "English" }];
+Object.defineProperty(window, "speechSynthesis", { value: {
+  getVoices: () => voices,
+  cancel: () => {},
+  speak: (utterance) => {
+    window.__said.push([utterance.lang, utterance.text]);
+    setTimeout(() => utterance.onend && utterance.onend(), 10);
+  },
+} });
+window.SpeechSynthesisUtterance = class { constructor(text) { this.text = text; } };
+"""
+
+
+def test_the_browser_voice_says_the_servers_sentence_in_each_chosen_language(
+    context: BrowserContext, live_server: LiveServer
+) -> None:
+    officer = live_server.officer(2)
+    loket_2 = take_counter(live_server, officer, "L2")
+    issue(live_server, "ktp")
+    context.add_init_script(FAKE_BROWSER_VOICE)
+    display = context.new_page()
+    display.set_viewport_size(LAPTOP)
+    asked: list[str] = []
+    display.route(
+        "**/api/v1/calls/*/audio.wav*",
+        lambda route: (
+            asked.append(urlsplit(route.request.url).query),
+            route.fulfill(
+                status=503,
+                content_type="application/json",
+                body='{"error": {"code": "voice_unavailable", "message": "no voice"}}',
+            ),
+        ),
+    )
+    display.goto(f"{live_server.url}/display?zone={zone_id(live_server, 'z1')}&voice=id,en")
+    wait_until_live(display)
+    ticket = call_next(live_server, officer, loket_2)
+    expect(display.locator("#now-number")).to_have_text(ticket["number"])
+    expect(display.locator("#announced li")).to_have_count(1, timeout=10_000)
+    (call_id,) = latest_call_ids(live_server, 1)
+    assert announced(display) == [(call_id, "browser")]
+    assert asked == ["lang=id", "lang=en"]
+    said = display.evaluate("window.__said")
+    assert [lang for lang, _text in said] == ["id-ID", "en-US"]
+    (_lang, indonesian), (_lang2, english) = said
+    assert indonesian.startswith("Nomor antrean, a nol nol") and indonesian.endswith("loket dua.")
+    assert english.startswith("Number, a zero zero") and english.endswith("go to counter two.")
+    assert "nol" in indonesian and "zero" in english
+
+
 def test_blocked_audio_asks_for_a_click(playwright: Playwright, live_server: LiveServer) -> None:
     chromium = playwright.chromium.launch(
         executable_path=shutil.which("chromium"),
