@@ -5,6 +5,16 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import Page, expect
 
+from tests.browser.screens import (
+    counter_post,
+    drain_queue,
+    free_counter,
+    issue,
+    release_officer,
+    sign_in,
+    ticket_post,
+    wait_until_live,
+)
 from tests.conftest import LiveServer
 
 pytestmark = [pytest.mark.browser, pytest.mark.live]
@@ -48,3 +58,39 @@ def test_a_served_visitor_rates_the_nine_elements_once(page: Page, live_server: 
     page.reload()
     expect(page.locator("#survey .survey-thanks")).to_be_visible()
     expect(page.locator("#survey form")).to_have_count(0)
+
+
+def test_a_counter_side_tablet_invites_each_served_visitor(
+    page: Page, live_server: LiveServer
+) -> None:
+    counter = live_server.ids()["counters"]["L3"]
+    page.set_viewport_size({"width": 1024, "height": 768})
+    sign_in(page, live_server, officer=2, path=f"/counter/survey?counter={counter}")
+    wait_until_live(page)
+    expect(page.locator("#counter-name")).to_have_text("Loket 3")
+    expect(page.locator("#idle h1")).to_have_text("Terima kasih telah berkunjung")
+    expect(page.locator("#visit")).to_be_hidden()
+
+    drain_queue(live_server, "L3", officer=2)
+    free_counter(live_server, "L3", officer=2)
+    issue(live_server, "pkb")
+    called = counter_post(live_server, "L3", "call-next", officer=2)
+    expect(page.locator("#visit")).to_be_hidden()  # not before the service is done
+    ticket_post(live_server, called, "complete", officer=2)
+
+    expect(page.locator("#ticket-number")).to_have_text(called["number"])
+    survey = page.locator("#survey")
+    expect(survey.locator(".survey-element")).to_have_count(9)
+    page.locator("[data-set-lang=en]").click()
+    expect(survey.locator("h2")).to_have_text("How did we do?")
+    elements = survey.locator(".survey-element")
+    for index in range(9):
+        elements.nth(index).locator(".survey-choice").nth(3).click()
+    survey.locator(".survey-send").click()
+    expect(survey.locator(".survey-thanks")).to_have_text("Thank you for your rating!")
+    answer = live_server.api("GET", f"/api/v1/tickets/{called['token']}/survey").json()
+    assert answer["submitted"] is True
+    # The tablet goes back to waiting, in Bahasa Indonesia, for the next visitor.
+    expect(page.locator("#idle")).to_be_visible(timeout=15_000)
+    expect(page.locator("#idle h1")).to_have_text("Terima kasih telah berkunjung")
+    release_officer(live_server, 2)

@@ -1,5 +1,6 @@
-// The IKM satisfaction survey (PermenPANRB 14/2017) on the visitor's phone, once their service
-// is done: nine elements rated 1–4, an optional comment, one response per ticket.
+// The IKM satisfaction survey (PermenPANRB 14/2017), once a visitor's service is done: nine
+// elements rated 1–4, an optional comment, one response per ticket. On the visitor's phone
+// (`offerSurvey`, once per page) and on a counter-side tablet (`showSurvey`, ticket after ticket).
 
 import { api, errorText } from "/static/api.js";
 import { element, fill } from "/static/dom.js";
@@ -36,16 +37,29 @@ export async function offerSurvey(token, lang, section) {
   if (shown) return;
   shown = true;
   try {
-    const state = await api(`/api/v1/tickets/${encodeURIComponent(token)}/survey`, { lang });
-    if (state.submitted) showThanks(section, lang);
-    else if (state.open) showForm(token, lang, section, state.elements);
+    await showSurvey(token, lang, section);
   } catch (error) {
     shown = false;
     console.warn("survey state failed", error);
   }
 }
 
-function showForm(token, lang, section, elements) {
+/**
+ * Show this ticket's survey in `section`: the form while it is open, thanks once answered.
+ * Resolves with "form", "thanks" or "closed"; `onSent()` runs after a response is stored.
+ */
+export async function showSurvey(token, lang, section, onSent = () => {}) {
+  const state = await api(`/api/v1/tickets/${encodeURIComponent(token)}/survey`, { lang });
+  if (state.submitted) {
+    showThanks(section, lang);
+    return "thanks";
+  }
+  if (!state.open) return "closed";
+  showForm(token, lang, section, state.elements, onSent);
+  return "form";
+}
+
+function showForm(token, lang, section, elements, onSent) {
   const text = TEXT[lang] || TEXT.id;
   const ratings = new Map();
   const rows = elements.map((item, index) => ratingRow(item, index, lang, text, ratings));
@@ -78,6 +92,7 @@ function showForm(token, lang, section, elements) {
         body: { ratings: values, comment: comment.value || null },
       });
       showThanks(section, lang);
+      onSent();
     } catch (failure) {
       error.textContent = errorText(failure, text.failed);
       error.hidden = false;
