@@ -13,11 +13,12 @@ from flask.cli import FlaskGroup, with_appcontext
 from flask_migrate import upgrade
 from sqlalchemy import select
 
+from server import backup as backups
 from server import create_app
 from server.domain.errors import DomainError
 from server.extensions import db
-from server.models import Service, User
-from server.services import exports
+from server.models import Agency, Service, User
+from server.services import exports, privacy
 from server.services.context import system_clock
 from server.services.hall_config import HallConfigError, install_logo, load_hall, read_hall_file
 from server.services.staff import ROLES, create_user
@@ -25,9 +26,11 @@ from server.web.context import current_context
 
 DEMO_HALL = Path(__file__).with_name("demo_hall.toml")
 DEMO_PASSWORD = "antre-demo"  # demo only: `antre demo` is for trying Antre, never for a real hall
-DEMO_STAFF = [
-    ("admin", "Admin Aula", "admin"),
-    *((f"petugas{n}", f"Petugas {n}", "officer") for n in range(1, 9)),
+DEMO_STAFF = [  # username, name, role, agency code (a manager who sees only that agency)
+    ("admin", "Admin Aula", "admin", None),
+    ("manajer", "Manajer Mal", "manager", None),
+    ("manajer-dukcapil", "Manajer Disdukcapil", "manager", "dukcapil"),
+    *((f"petugas{n}", f"Petugas {n}", "officer", None) for n in range(1, 9)),
 ]
 
 
@@ -38,7 +41,7 @@ def main() -> None:
 
 def init_app(app: Flask) -> None:
     """Add the hall's commands to the app's CLI (`antre ...`, and `flask ...`)."""
-    for command in (hall, user, demo, serve, export):
+    for command in (hall, user, demo, serve, export, purge, backup, restore):
         app.cli.add_command(command)
 
 
@@ -82,14 +85,26 @@ def user() -> None:
     confirmation_prompt=True,
     help="Prompted for when not given.",
 )
+@click.option("--agency", "agency_code", help="An agency's code: a manager then sees only it.")
 @with_appcontext
-def user_add(username: str, name: str, role: str, password: str) -> None:
+def user_add(username: str, name: str, role: str, password: str, agency_code: str | None) -> None:
     """Add a staff account (the first admin, officers, managers)."""
+    agency_id = _agency_id(agency_code)
     try:
-        create_user(db.session, username, name, password, role, system_clock())
+        create_user(db.session, username, name, password, role, system_clock(), agency_id)
     except DomainError as error:
         raise click.ClickException(error.message("en")) from error
-    click.echo(f"added {role} {username}")
+    click.echo(f"added {role} {username}" + (f" of {agency_code}" if agency_code else ""))
+
+
+def _agency_id(code: str | None) -> int | None:
+    """The id of the agency with this code; a clear error when there is none."""
+    if code is None:
+        return None
+    agency_id = db.session.scalars(select(Agency.id).where(Agency.code == code)).first()
+    if agency_id is None:
+        raise click.ClickException(f"no agency with code {code!r} (load the hall first)")
+    return agency_id
 
 
 @click.command("export")
@@ -133,6 +148,71 @@ def export(
     click.echo(f"wrote {out}")
 
 
+@click.command("purge")
+@click.option("--dry-run", is_flag=True, help="Count what would be blanked; change nothing.")
+@click.option(
+    "--days",
+    type=click.IntRange(min=0),
+    help="Keep personal text this many days (default: the hall file's personal_data_days, 90).",
+)
+@with_appcontext
+def purge(dry_run: bool, days: int | None) -> None:
+    """Blank personal free text older than the retention period (UU PDP); statistics stay."""
+    report = privacy.purge_personal_text(db.session, current_context(), days, dry_run)
+    verb = "would blank" if dry_run else "blanked"
+    click.echo(
+        f"{verb} {report.total} personal texts older than {report.days} days "
+        f"(before {report.cutoff:%Y-%m-%d %H:%M} UTC)"
+    )
+    for name, count in report.blanked.items():
+        click.echo(f"  {name.replace('_', ' ')}: {count}")
+
+
+POSTGRES_BACKUP = (
+    "this database is PostgreSQL: back it up with "
+    "`pg_dump --format=custom --file=antre.dump DATABASE` and restore with "
+    "`pg_restore --clean --if-exists --no-owner --dbname=DATABASE antre.dump` (see the README)"
+)
+
+
+@click.command("backup")
+@click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
+@with_appcontext
+def backup(path: Path) -> None:
+    """Copy the SQLite database to PATH as one consistent snapshot, while the server runs."""
+    database = _sqlite_database()
+    try:
+        info = backups.backup_sqlite(database, path)
+    except backups.BackupError as error:
+        raise click.ClickException(str(error)) from error
+    click.echo(f"backed up {database} to {path}: {info.tickets} tickets, {info.size} bytes")
+
+
+@click.command("restore")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--force", is_flag=True, help="Restore even while a server runs on the database.")
+@with_appcontext
+def restore(path: Path, force: bool) -> None:
+    """Replace the SQLite database with the backup at PATH (stop the server first)."""
+    database = _sqlite_database()
+    try:
+        kept = backups.restore_sqlite(path, database, force)
+    except backups.BackupError as error:
+        raise click.ClickException(str(error)) from error
+    info = backups.check_backup(database)
+    click.echo(f"restored {path} into {database}: {info.tickets} tickets")
+    if kept is not None:
+        click.echo(f"the database it replaced is kept as {kept}")
+    click.echo("next: `antre db upgrade` (for a backup of an older version), then start the server")
+
+
+def _sqlite_database() -> Path:
+    database = backups.sqlite_path(current_app.config["SQLALCHEMY_DATABASE_URI"])
+    if database is None:
+        raise click.ClickException(POSTGRES_BACKUP)
+    return database
+
+
 @click.command("demo")
 @with_appcontext
 def demo() -> None:
@@ -142,9 +222,10 @@ def demo() -> None:
     install_logo(data, DEMO_HALL, Path(current_app.instance_path))
     report = load_hall(db.session, data)
     click.echo(f"demo hall ready: {len(report.added)} added, {len(report.updated)} updated")
-    for username, name, role in DEMO_STAFF:
+    for username, name, role, agency in DEMO_STAFF:
         if db.session.scalars(select(User.id).where(User.username == username)).first() is None:
-            create_user(db.session, username, name, DEMO_PASSWORD, role, system_clock())
+            agency_id = _agency_id(agency)
+            create_user(db.session, username, name, DEMO_PASSWORD, role, system_clock(), agency_id)
             click.echo(f"demo {role}: {username} / {DEMO_PASSWORD}")
 
 

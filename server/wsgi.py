@@ -1,7 +1,10 @@
 """The WSGI entry point for gunicorn: `gunicorn server.wsgi:app`."""
 
 from server import create_app
+from server.backup import hold_serving_lock, sqlite_path
 from server.local_agent import start_local_agent
 
 app = create_app()
+if (database := sqlite_path(app.config["SQLALCHEMY_DATABASE_URI"])) is not None:
+    hold_serving_lock(database)  # `antre restore` refuses while a server serves this file
 start_local_agent(app)

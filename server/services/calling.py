@@ -23,6 +23,7 @@ from server.services.publisher import Outbox
 from server.services.settings import setting
 
 CLAIM_ATTEMPTS = 20
+OUT_OF_TURN = ("Dipanggil khusus", "Called out of turn")  # then ": " and the officer's reason
 
 
 def call_next(
@@ -70,7 +71,7 @@ def call_ticket(
             require_status(TicketStatus(ticket.status), frozenset({TicketStatus.WAITING}), "call")
             raise WrongState("queue_busy", "Antrean sedang sibuk, coba lagi.", "Busy, try again.")
         session.refresh(ticket)
-        choice = Choice(ticket.id, f"Dipanggil khusus: {reason}", f"Called out of turn: {reason}")
+        choice = Choice(ticket.id, f"{OUT_OF_TURN[0]}: {reason}", f"{OUT_OF_TURN[1]}: {reason}")
         view = _announce_call(session, ctx, outbox, ticket, counter, officer_id, choice)
     outbox.send(ctx.publisher)
     return view

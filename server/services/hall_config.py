@@ -108,7 +108,7 @@ def _load_settings(session: Session, hall: dict[str, Any]) -> None:
     for key in ("name", "footer", "footer_en", "running_text", "voice_numbers", "logo"):
         if key in hall:
             _set(session, f"hall_{key}", str(hall[key]))
-    for key in ("priority_ratio", "max_wait_minutes"):
+    for key in ("priority_ratio", "max_wait_minutes", "personal_data_days"):
         if key in hall:
             value = hall[key]
             if not isinstance(value, int) or value < 0:

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from flask import Blueprint, Response, jsonify, request
 
+from server.domain.errors import NotFound
 from server.extensions import db
 from server.services import (
     calling,
@@ -19,7 +21,7 @@ from server.services import (
 )
 from server.web.auth import COUNTER_ROLES, STAFF_ROLES, officer_id, role_required
 from server.web.context import current_context
-from server.web.errors import invalid
+from server.web.errors import MAX_ID, invalid
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 
@@ -33,6 +35,7 @@ TICKET_ACTIONS = {
 COUNTER_ACTIONS = {"open": "open", "break": "break", "close": "closed"}
 
 
+TOKEN = re.compile(r"[A-Za-z0-9_-]{16,64}")  # secrets.token_urlsafe(24) gives 32 of these
 @bp.get("/hall")
 def get_hall() -> Response:
     """Agencies, services (open or not, and why), counters and zones."""
@@ -63,13 +66,13 @@ def post_ticket() -> tuple[Response, int]:
 @bp.get("/tickets/<token>")
 def get_ticket(token: str) -> Response:
     """A ticket's status for its visitor's phone."""
-    return jsonify(hall.public_ticket(db.session, current_context(), token))
+    return jsonify(hall.public_ticket(db.session, current_context(), ticket_token(token)))
 
 
 @bp.get("/tickets/<token>/survey")
 def get_survey(token: str) -> Response:
     """Whether the visitor may rate the service now, and the nine elements to rate."""
-    return jsonify(survey.survey_state(db.session, token))
+    return jsonify(survey.survey_state(db.session, ticket_token(token)))
 
 
 @bp.post("/tickets/<token>/survey")
@@ -79,7 +82,7 @@ def post_survey(token: str) -> tuple[Response, int]:
     comment = optional_text(body, "comment", limit=survey.MAX_COMMENT)
     channel = body.get("channel", "status_page")
     answer = survey.submit_survey(
-        db.session, current_context(), token, body.get("ratings"), comment, channel
+        db.session, current_context(), ticket_token(token), body.get("ratings"), comment, channel
     )
     return jsonify(answer), 201
 
@@ -197,13 +200,20 @@ def json_body(required: bool = True) -> dict[str, Any]:
 
 
 def whole_number(value: Any, name: str) -> int:
-    """A positive whole number from JSON, or a clear 400."""
-    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+    """A positive whole number (an id) from JSON, or a clear 400."""
+    if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= MAX_ID:
         raise invalid(
             f"invalid_{name}",
-            f"{name} harus bilangan bulat positif.",
-            f"{name} must be a positive whole number.",
+            f"{name} harus bilangan bulat positif (maks. {MAX_ID}).",
+            f"{name} must be a positive whole number (at most {MAX_ID}).",
         )
+def ticket_token(token: str) -> str:
+    """A ticket's public token as its QR code carries it; any other text names no ticket."""
+    if not TOKEN.fullmatch(token):
+        raise NotFound("ticket_not_found", "Tiket tidak ditemukan.", "Ticket not found.")
+    return token
+
+
     return value
 
 
@@ -218,7 +228,7 @@ def optional_text(body: dict[str, Any], name: str, limit: int = 500) -> str | No
     value = body.get(name)
     if value is None:
         return None
-    if not isinstance(value, str) or len(value) > limit:
+    if not isinstance(value, str) or len(value) > limit or "\x00" in value:
         raise invalid(
             f"invalid_{name}",
             f"{name} harus teks (maks. {limit} karakter).",

@@ -3,14 +3,19 @@
 from __future__ import annotations
 
 import logging
+from typing import Any
 
 from flask import Flask, Response, jsonify, request
+from sqlalchemy.exc import DataError, OperationalError
 from werkzeug.exceptions import HTTPException
+from werkzeug.routing import IntegerConverter
 
+from server.db import DatabaseBusy, is_busy
 from server.domain.errors import DomainError, InvalidInput
 
 log = logging.getLogger(__name__)
 LANGUAGES = ("id", "en")
+MAX_ID = 2**31 - 1  # the largest id a database integer column holds
 
 HTTP_MESSAGES = {
     400: ("Permintaan tidak valid.", "The request is not valid."),
@@ -25,10 +30,21 @@ HTTP_MESSAGES = {
 }
 
 
+class DatabaseId(IntegerConverter):
+    """`<int:...>` in a route: an id a database column can hold; a larger one is not found."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("max", MAX_ID)
+        super().__init__(*args, **kwargs)
+
+
 def init_app(app: Flask) -> None:
-    """Register the handlers."""
+    """Register the handlers, and bound `<int:...>` route parts (before any route is added)."""
+    app.url_map.converters["int"] = DatabaseId
     app.register_error_handler(DomainError, domain_error)
     app.register_error_handler(HTTPException, http_error)
+    app.register_error_handler(OperationalError, database_error)
+    app.register_error_handler(DataError, unstorable_input)
     app.register_error_handler(Exception, unexpected_error)
 
 
@@ -62,6 +78,23 @@ def http_error(error: HTTPException) -> Response | HTTPException:
         status,
         error.name.lower().replace(" ", "_"),
         message_en if request_lang() == "en" else message_id,
+    )
+
+
+def database_error(error: OperationalError) -> Response:
+    """A database still locked by another process after the retries is a 503, not a bug."""
+    return domain_error(DatabaseBusy()) if is_busy(error) else unexpected_error(error)
+
+
+def unstorable_input(error: DataError) -> Response:
+    """Input the database cannot store (a NUL character, a number out of range) is a 400."""
+    log.warning("input refused by the database on %s %s: %s", request.method, request.path, error)
+    return domain_error(
+        invalid(
+            "invalid_input",
+            "Isi permintaan berisi nilai yang tidak dapat disimpan.",
+            "The request holds a value that cannot be stored.",
+        )
     )
 
 

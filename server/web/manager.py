@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import tempfile
 from datetime import date
 from pathlib import Path
@@ -14,11 +15,13 @@ from server.extensions import db
 from server.services import exports, survey
 from server.web.auth import role_required
 from server.web.context import current_context
-from server.web.errors import invalid
+from server.web.errors import MAX_ID, invalid
 
 bp = Blueprint("manager_api", __name__, url_prefix="/api/v1")
 MANAGERS = ("manager", "admin")
 MAX_DAYS = 400
+DAY = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+FIRST_DAY, LAST_DAY = date(2000, 1, 1), date(2999, 12, 31)
 
 
 @bp.get("/reports/ikm")
@@ -71,13 +74,13 @@ def _agency_scope() -> int | None:
 
 def _date_range() -> tuple[date, date]:
     try:
-        start = date.fromisoformat(request.args["from"])
-        end = date.fromisoformat(request.args.get("to", request.args["from"]))
+        start = _day(request.args["from"])
+        end = _day(request.args.get("to", request.args["from"]))
     except (KeyError, ValueError) as error:
         raise invalid(
             "invalid_dates",
-            "Isi tanggal from dan to sebagai YYYY-MM-DD.",
-            "Give from and to as YYYY-MM-DD.",
+            "Isi tanggal from dan to sebagai YYYY-MM-DD (tahun 2000–2999).",
+            "Give from and to as YYYY-MM-DD (years 2000–2999).",
         ) from error
     if end < start or (end - start).days > MAX_DAYS:
         raise invalid(
@@ -88,10 +91,24 @@ def _date_range() -> tuple[date, date]:
     return start, end
 
 
+def _day(text: str) -> date:
+    """A service day written exactly YYYY-MM-DD, within the years a hall can have tickets."""
+    if not DAY.fullmatch(text):
+        raise ValueError(text)
+    day = date.fromisoformat(text)
+    if not FIRST_DAY <= day <= LAST_DAY:
+        raise ValueError(text)
+    return day
+
+
 def _number(name: str) -> int | None:
     value = request.args.get(name)
     if value is None:
         return None
-    if not value.isdigit():
-        raise invalid(f"invalid_{name}", f"{name} harus angka.", f"{name} must be a number.")
+    if not (value.isascii() and value.isdigit() and len(value) <= 10 and 1 <= int(value) <= MAX_ID):
+        raise invalid(
+            f"invalid_{name}",
+            f"{name} harus angka 1 sampai {MAX_ID}.",
+            f"{name} must be a number from 1 to {MAX_ID}.",
+        )
     return int(value)
