@@ -36,6 +36,8 @@ COUNTER_ACTIONS = {"open": "open", "break": "break", "close": "closed"}
 
 
 TOKEN = re.compile(r"[A-Za-z0-9_-]{16,64}")  # secrets.token_urlsafe(24) gives 32 of these
+
+
 @bp.get("/hall")
 def get_hall() -> Response:
     """Agencies, services (open or not, and why), counters and zones."""
@@ -185,6 +187,13 @@ def get_zone_snapshot(zone_id: int) -> Response:
     return jsonify(hall.zone_snapshot(db.session, current_context(), zone_id))
 
 
+def ticket_token(token: str) -> str:
+    """A ticket's public token as its QR code carries it; any other text names no ticket."""
+    if not TOKEN.fullmatch(token):
+        raise NotFound("ticket_not_found", "Tiket tidak ditemukan.", "Ticket not found.")
+    return token
+
+
 def json_body(required: bool = True) -> dict[str, Any]:
     """The request's JSON object; a clear 400 when it is missing or malformed."""
     if not request.get_data(cache=True) and not required:
@@ -207,13 +216,6 @@ def whole_number(value: Any, name: str) -> int:
             f"{name} harus bilangan bulat positif (maks. {MAX_ID}).",
             f"{name} must be a positive whole number (at most {MAX_ID}).",
         )
-def ticket_token(token: str) -> str:
-    """A ticket's public token as its QR code carries it; any other text names no ticket."""
-    if not TOKEN.fullmatch(token):
-        raise NotFound("ticket_not_found", "Tiket tidak ditemukan.", "Ticket not found.")
-    return token
-
-
     return value
 
 
