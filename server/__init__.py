@@ -49,10 +49,10 @@ def _register_blueprints(app: Flask) -> None:
     from display.views import bp as display_bp
     from kiosk.views import bp as kiosk_bp
     from manager.views import bp as manager_bp
-    from server.web import api, audio, auth, dashboard, manager, openapi, pages
+    from server.web import api, audio, auth, dashboard, manager, pages
 
     blueprints = (
-        *(api.bp, audio.bp, auth.bp, dashboard.bp, manager.bp, openapi.bp, pages.bp),
+        *(api.bp, audio.bp, auth.bp, dashboard.bp, manager.bp, pages.bp),
         *(kiosk_bp, counter_bp, display_bp, manager_bp),
     )
     for blueprint in blueprints:

@@ -73,16 +73,24 @@ def client(app: Flask) -> FlaskClient:
     return app.test_client()
 
 
+def kiosk_client(app: Flask, code: str = "K1") -> FlaskClient:
+    """A test client that takes tickets the way the hall's kiosk `code` does."""
+    return app.test_client()
+
+
+def sign_in(client: FlaskClient, username: str, password: str = OFFICER_PASSWORD) -> None:
+    """Sign a staff account in on a test client."""
+    answer = client.post("/api/v1/session", json={"username": username, "password": password})
+    assert answer.status_code == 200, answer.get_json()
+
+
 @pytest.fixture
 def officer(client: FlaskClient) -> User:
     """An officer, signed in on `client`."""
     user = create_user(
         db.session, "petugas", "Petugas Uji", OFFICER_PASSWORD, "officer", system_clock()
     )
-    answer = client.post(
-        "/api/v1/session", json={"username": "petugas", "password": OFFICER_PASSWORD}
-    )
-    assert answer.status_code == 200, answer.get_json()
+    sign_in(client, "petugas")
     return user
 
 
