@@ -22,7 +22,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.json.sort_keys = False  # type: ignore[attr-defined]
 
     from server import cli, db
-    from server.web import auth, context, errors, sockets
+    from server.web import auth, context, errors, security, sockets
 
     db.init_app(app)
     auth.init_app(app)
@@ -30,6 +30,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     sockets.init_app(app)
     context.init_app(app)
     errors.init_app(app)
+    security.init_app(app)
     cli.init_app(app)
     _register_blueprints(app)
     return app
@@ -49,10 +50,10 @@ def _register_blueprints(app: Flask) -> None:
     from display.views import bp as display_bp
     from kiosk.views import bp as kiosk_bp
     from manager.views import bp as manager_bp
-    from server.web import api, audio, auth, dashboard, manager, pages
+    from server.web import api, audio, auth, dashboard, devices, manager, openapi, pages
 
     blueprints = (
-        *(api.bp, audio.bp, auth.bp, dashboard.bp, manager.bp, pages.bp),
+        *(api.bp, audio.bp, auth.bp, dashboard.bp, devices.bp, manager.bp, openapi.bp, pages.bp),
         *(kiosk_bp, counter_bp, display_bp, manager_bp),
     )
     for blueprint in blueprints:

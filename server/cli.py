@@ -11,6 +11,7 @@ import click
 from flask import Flask, current_app
 from flask.cli import FlaskGroup, with_appcontext
 from flask_migrate import upgrade
+from flask_socketio import SocketIO
 from sqlalchemy import select
 
 from server import backup as backups
@@ -20,7 +21,9 @@ from server.extensions import db
 from server.models import Agency, Service, User
 from server.services import exports, privacy
 from server.services.context import system_clock
+from server.services.hall import announce_hall_changed
 from server.services.hall_config import HallConfigError, install_logo, load_hall, read_hall_file
+from server.services.publisher import Publisher, SocketIOPublisher
 from server.services.staff import ROLES, create_user
 from server.web.context import current_context
 
@@ -41,7 +44,9 @@ def main() -> None:
 
 def init_app(app: Flask) -> None:
     """Add the hall's commands to the app's CLI (`antre ...`, and `flask ...`)."""
-    for command in (hall, user, demo, serve, export, purge, backup, restore):
+    from server.device_commands import device
+
+    for command in (hall, user, device, demo, serve, export, purge, backup, restore):
         app.cli.add_command(command)
 
 
@@ -67,6 +72,35 @@ def hall_load(path: Path) -> None:
     )
     for label in report.disabled:
         click.echo(f"  disabled {label} (not in the file)")
+    _tell_screens_hall_changed()
+
+
+def _tell_screens_hall_changed() -> None:
+    publisher = _screens_publisher()
+    if publisher is None:
+        click.echo("screens show the change when they next reload (no ANTRE_MESSAGE_QUEUE)")
+        return
+    try:
+        announce_hall_changed(db.session, publisher)
+    except Exception as error:  # noqa: BLE001 - the hall is saved; only the news did not go out
+        click.echo(f"could not tell the screens through the message queue: {error!r}", err=True)
+        return
+    click.echo("told every screen to reload the hall")
+
+
+def _screens_publisher() -> Publisher | None:
+    """How a command reaches screens without a server: a write-only emitter on the message
+    queue, which every server process reads (or the publisher a test gave the app)."""
+    config = current_app.config
+    if config.get("ANTRE_PUBLISHER") is not None:
+        return config["ANTRE_PUBLISHER"]
+    if not config["ANTRE_MESSAGE_QUEUE"]:
+        return None
+    emitter = SocketIO(
+        message_queue=config["ANTRE_MESSAGE_QUEUE"],
+        channel=config["ANTRE_MESSAGE_QUEUE_CHANNEL"],
+    )
+    return SocketIOPublisher(emitter)
 
 
 @click.group()
@@ -227,6 +261,20 @@ def demo() -> None:
             agency_id = _agency_id(agency)
             create_user(db.session, username, name, DEMO_PASSWORD, role, system_clock(), agency_id)
             click.echo(f"demo {role}: {username} / {DEMO_PASSWORD}")
+    _pair_demo_devices(data)
+
+
+def _pair_demo_devices(data: dict[str, object]) -> None:
+    """One-time links that pair a browser as each demo kiosk and display (new ones each run)."""
+    from server.device_commands import echo_pairing
+
+    click.echo("pair a browser as a kiosk or display by opening its link (each works once):")
+    for key in ("kiosks", "displays"):
+        for entry in data.get(key) or []:  # type: ignore[attr-defined]
+            echo_pairing(entry["code"])
+
+
+SPARE_CONNECTIONS = 1000
 
 
 @click.command("serve")
@@ -244,7 +292,11 @@ def demo() -> None:
     show_default="ANTRE_THREADS or 200",
 )
 def serve(port: int, host: str, threads: int) -> None:
-    """Serve the hall with gunicorn: one worker, a thread for every screen."""
+    """Serve the hall with gunicorn: one worker, a thread for every screen.
+
+    To serve more screens than one process can, run several (same database, same
+    ANTRE_MESSAGE_QUEUE and ANTRE_SECRET_KEY) behind a sticky proxy: see deploy/nginx.conf.
+    """
     command = [
         sys.executable,
         "-m",
@@ -253,6 +305,8 @@ def serve(port: int, host: str, threads: int) -> None:
         "1",
         "--threads",
         str(threads),
+        "--worker-connections",  # every screen's socket, plus idle keep-alive HTTP ones
+        str(threads + SPARE_CONNECTIONS),
         "--bind",
         f"{host}:{port}",
         "--access-logfile",

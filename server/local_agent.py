@@ -2,7 +2,8 @@
 
 `ANTRE_LOCAL_AGENT="K1 usb:0416:5011 80"` (kiosk code, printer URI, optional paper width in mm)
 starts the very same agent a kiosk PC runs, in a background thread, connected to this server over
-the loopback interface. It is started by the gunicorn entry point, never by `create_app`.
+the loopback interface with a device token the server gives it (no pairing code needed). It is
+started by the gunicorn entry point, never by `create_app`.
 """
 
 from __future__ import annotations
@@ -33,11 +34,31 @@ def start_local_agent(app: Flask) -> threading.Event | None:
     from kiosk.agent.client import AgentLink, Device
 
     kiosk, uri, width_mm = parse_spec(spec)
+    token = _own_token(app, kiosk)
+    if token is None:
+        return None
     paper = ticket_paper(width_mm)
     agent = PrintAgent(printer_factory(uri, paper), paper)
     port = os.environ.get("ANTRE_PORT", "5000")
-    link = AgentLink(agent, Device(f"http://127.0.0.1:{port}", kiosk))
+    link = AgentLink(agent, Device(f"http://127.0.0.1:{port}", kiosk, token))
     stop = threading.Event()
     threading.Thread(target=link.serve, args=(stop,), name="antre-local-agent", daemon=True).start()
     log.info("in-process print agent for kiosk %s on %s (%d mm)", kiosk, uri, width_mm)
     return stop
+
+
+def _own_token(app: Flask, kiosk: str) -> str | None:
+    """The server pairs its own agent: a fresh token for the kiosk (the last one is dropped)."""
+    from server.domain.errors import DomainError
+    from server.extensions import db
+    from server.services.devices import issue_token
+    from server.web.context import current_context
+
+    with app.app_context():
+        try:
+            return issue_token(db.session, current_context(), kiosk, "local_agent")
+        except DomainError as error:
+            log.error("ANTRE_LOCAL_AGENT: %s; the in-process agent is not started", error)
+            return None
+        finally:
+            db.session.remove()

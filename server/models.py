@@ -225,18 +225,32 @@ class TicketEvent(db.Model):
 
 
 class Device(db.Model):
-    """A kiosk (and later a display) known to the hall, with its printer's last reported state."""
+    """A kiosk or a hall display, paired by a one-time code; a kiosk's printer's last state."""
 
     __tablename__ = "devices"
     id: Mapped[int] = mapped_column(primary_key=True)
     code: Mapped[str] = mapped_column(String(32), unique=True)
     kind: Mapped[str] = mapped_column(String(16), default="kiosk")
     name: Mapped[str] = mapped_column(String(120))
+    pairing_code_hash: Mapped[str | None] = mapped_column(String(64), unique=True)
+    pairing_expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     agent_connected_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     printer_online: Mapped[bool | None]
     printer_paper: Mapped[str | None] = mapped_column(String(16))
     printer_error: Mapped[str | None] = mapped_column(Text)
     printer_checked_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+
+class DeviceToken(db.Model):
+    """A paired device's secret (its browser's cookie, its print agent's token): only the hash."""
+
+    __tablename__ = "device_tokens"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    device_id: Mapped[int] = mapped_column(ForeignKey("devices.id"), index=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    label: Mapped[str] = mapped_column(String(16))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    device: Mapped[Device] = relationship()
 
 
 class PrintJob(db.Model):

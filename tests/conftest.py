@@ -8,20 +8,23 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import pytest
 import requests
+import sqlalchemy
 from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from server import create_app
 from server.extensions import db
 from server.models import Counter, Service, User
-from server.services.context import system_clock
+from server.services import devices
+from server.services.context import Context, system_clock
 from server.services.hall_config import load_hall, read_hall_file
 from server.services.publisher import RecordingPublisher
 from server.services.staff import create_user
@@ -30,6 +33,14 @@ ROOT = Path(__file__).resolve().parents[1]
 TEST_HALL = Path(__file__).with_name("halls") / "test_hall.toml"
 IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
 OFFICER_PASSWORD = "sandi-petugas"
+HALL_DEVICES = (("kiosk", "K1"), ("kiosk", "K2"), ("display", "D1"))  # paired in every test hall
+DEVICE_HEADER = "X-Device-Token"
+DEVICE_COOKIES = {"kiosk": "antre_kiosk", "display": "antre_display"}
+NO_RATE_LIMITS = {  # tests issue tickets faster than a kiosk's visitors could; limits are tested
+    "ANTRE_ISSUE_LIMIT_KIOSK": "100000 per minute",  # on their own (tests/web/test_devices.py)
+    "ANTRE_ISSUE_LIMIT_ADDRESS": "100000 per minute",
+    "ANTRE_PAIR_LIMIT": "1000 per minute",
+}
 
 
 def require(condition: bool, reason: str) -> None:
@@ -57,6 +68,7 @@ def app(tmp_path: Path, publisher: RecordingPublisher) -> Iterator[Flask]:
             "ANTRE_PUBLISHER": publisher,
             "ANTRE_PUBLIC_URL": "http://hall.test",
             "INSTANCE_PATH": str(tmp_path / "instance"),
+            **NO_RATE_LIMITS,
         }
     )
     with app.app_context():
@@ -67,21 +79,40 @@ def app(tmp_path: Path, publisher: RecordingPublisher) -> Iterator[Flask]:
         db.engine.dispose()
 
 
-@pytest.fixture
-def client(app: Flask) -> FlaskClient:
-    """A test client of the app."""
-    return app.test_client()
+def pair_device(code: str, label: str = "agent") -> str:
+    """Pair a device of the app's hall as an admin and the device would: a one-time code, then
+    the token it is exchanged for."""
+    ctx = Context(RecordingPublisher())
+    pairing = devices.start_pairing(db.session, ctx, code)
+    return devices.redeem_pairing_code(db.session, ctx, pairing.code, label)[1]
 
 
 def kiosk_client(app: Flask, code: str = "K1") -> FlaskClient:
-    """A test client that takes tickets the way the hall's kiosk `code` does."""
-    return app.test_client()
+    """A test client paired as a device of the hall (`K1`, `K2`, `D1`), its token in the
+    `X-Device-Token` header as a print agent sends it (call it inside the app context)."""
+    client = app.test_client()
+    client.environ_base["HTTP_X_DEVICE_TOKEN"] = pair_device(code)
+    return client
+
+
+@pytest.fixture
+def client(app: Flask) -> FlaskClient:
+    """A test client of the app, paired as the hall's kiosk K1 (`app.test_client()` gives an
+    anonymous one)."""
+    return kiosk_client(app, "K1")
+
+
+@pytest.fixture
+def display_client(app: Flask) -> FlaskClient:
+    """A test client of the app, paired as the hall's display D1."""
+    return kiosk_client(app, "D1")
 
 
 def sign_in(client: FlaskClient, username: str, password: str = OFFICER_PASSWORD) -> None:
-    """Sign a staff account in on a test client."""
+    """Sign a staff account in on a test client, which then sends the session's CSRF token."""
     answer = client.post("/api/v1/session", json={"username": username, "password": password})
     assert answer.status_code == 200, answer.get_json()
+    client.environ_base["HTTP_X_CSRF_TOKEN"] = answer.get_json()["csrf_token"]
 
 
 @pytest.fixture
@@ -119,17 +150,38 @@ class LiveServer:
     database_url: str
     process: subprocess.Popen[bytes]
     log_path: Path
+    tokens: dict[str, str] = field(default_factory=dict)  # device code → its token
 
-    def api(self, method: str, path: str, **kwargs: Any) -> requests.Response:
-        """Call the server's HTTP API."""
-        return requests.request(method, self.url + path, timeout=10, **kwargs)
+    def api(
+        self, method: str, path: str, device: str | None = "K1", **kwargs: Any
+    ) -> requests.Response:
+        """Call the server's HTTP API as a paired device (kiosk K1 unless told; `device=None`
+        calls it anonymously)."""
+        headers = {**kwargs.pop("headers", {}), **self.device_headers(device)}
+        return requests.request(method, self.url + path, timeout=10, headers=headers, **kwargs)
+
+    def device_headers(self, device: str | None) -> dict[str, str]:
+        """The header a paired device (`K1`, `K2`, `D1`) sends: for HTTP and Socket.IO clients."""
+        return {} if device is None else {DEVICE_HEADER: self.tokens[device]}
+
+    def device(self, code: str = "K1") -> requests.Session:
+        """An HTTP session of a paired device (`K1`, `K2`, `D1`), as its page or agent talks."""
+        session = requests.Session()
+        session.headers.update(self.device_headers(code))
+        return session
+
+    def device_cookie(self, code: str) -> dict[str, str]:
+        """The cookie that makes a browser (a Playwright context) the paired device `code`."""
+        kind = "display" if code.startswith("D") else "kiosk"
+        return {"name": DEVICE_COOKIES[kind], "value": self.tokens[code], "url": self.url}
 
     def officer(self, number: int = 1) -> requests.Session:
         """An HTTP session signed in as `petugas<number>`."""
         return self.staff(f"petugas{number}")
 
     def staff(self, username: str) -> requests.Session:
-        """An HTTP session signed in as a staff account, e.g. `manajer` (the hall's manager)."""
+        """An HTTP session signed in as a staff account, e.g. `manajer` (the hall's manager);
+        it sends the session's CSRF token with every request."""
         session = requests.Session()
         answer = session.post(
             self.url + "/api/v1/session",
@@ -137,6 +189,7 @@ class LiveServer:
             timeout=10,
         )
         assert answer.status_code == 200, answer.text
+        session.headers["X-CSRF-Token"] = answer.json()["csrf_token"]
         return session
 
     def ids(self) -> dict[str, dict[str, int]]:
@@ -148,6 +201,13 @@ class LiveServer:
     def log(self) -> str:
         """What the server printed so far."""
         return self.log_path.read_text(errors="replace")
+
+
+def socket_headers(http: requests.Session) -> dict[str, str]:
+    """What a Socket.IO client sends to be who `http` is: its device header, its cookies."""
+    headers = {name: value for name, value in http.headers.items() if name == DEVICE_HEADER}
+    cookies = "; ".join(f"{cookie.name}={cookie.value}" for cookie in http.cookies)
+    return {**headers, "Cookie": cookies} if cookies else headers
 
 
 def antre_command(*args: str, env: dict[str, str]) -> None:
@@ -178,6 +238,7 @@ def start_live_server(
     database_url = database_url or f"sqlite:///{directory / 'live.sqlite3'}"
     env = {
         **os.environ,
+        **NO_RATE_LIMITS,
         "ANTRE_DATABASE_URL": database_url,
         "ANTRE_PORT": str(port),
         "ANTRE_INSTANCE_PATH": str(directory / "instance"),
@@ -203,6 +264,15 @@ def start_live_server(
         "user", "add", "manajer", "--name", "Manajer Mal", "--role", "manager",
         "--password", OFFICER_PASSWORD, env=env,
     )  # fmt: skip
+    return launch_live_server(directory, env)
+
+
+def launch_live_server(directory: Path, env: dict[str, str]) -> LiveServer:
+    """Start gunicorn on a prepared database (`env`'s `ANTRE_DATABASE_URL` and `ANTRE_PORT`),
+    wait for /healthz and pair the hall's devices (`HALL_DEVICES`); a second server on the same
+    database starts the same way."""
+    env = {**NO_RATE_LIMITS, **env}
+    port = env["ANTRE_PORT"]
     log_path = directory / f"server-{port}.log"
     with log_path.open("wb") as log_file:  # the child keeps its own copy of the descriptor
         process = subprocess.Popen(
@@ -214,7 +284,7 @@ def start_live_server(
                 "--host",
                 "127.0.0.1",
                 "--port",
-                str(port),
+                port,
                 "--threads",
                 "64",
             ],
@@ -223,13 +293,35 @@ def start_live_server(
             stdout=log_file,
             stderr=subprocess.STDOUT,
         )
-    server = LiveServer(f"http://127.0.0.1:{port}", database_url, process, log_path)
+    server = LiveServer(f"http://127.0.0.1:{port}", env["ANTRE_DATABASE_URL"], process, log_path)
     try:
         wait_until_healthy(server)
+        server.tokens = pair_hall_devices(server)
     except BaseException:
         stop_live_server(server)
         raise
     return server
+
+
+def pair_hall_devices(server: LiveServer) -> dict[str, str]:
+    """Register (if need be) and pair the test hall's kiosks and display, as an admin and the
+    devices would: a one-time code each (services layer), exchanged over HTTP for a token."""
+    engine = sqlalchemy.create_engine(server.database_url)
+    ctx = Context(RecordingPublisher())
+    try:
+        with Session(engine) as session:
+            codes = {}
+            for kind, code in HALL_DEVICES:
+                devices.add_device(session, kind, code)
+                codes[code] = devices.start_pairing(session, ctx, code).code
+    finally:
+        engine.dispose()
+    tokens = {}
+    for device, code in codes.items():
+        answer = server.api("POST", "/api/v1/devices/pair", device=None, json={"code": code})
+        assert answer.status_code == 201, answer.text
+        tokens[device] = answer.json()["token"]
+    return tokens
 
 
 def wait_until_healthy(server: LiveServer, timeout_s: float = 20) -> None:

@@ -1,4 +1,6 @@
-"""Run the print agent: `python -m kiosk.agent --kiosk K1 --printer usb:0416:5011`."""
+"""Run the print agent: `python -m kiosk.agent --kiosk K1 --printer usb:0416:5011`.
+
+Pair it once first: `antre-print-agent --pair CODE --token-file /etc/antre/agent.token`."""
 
 from __future__ import annotations
 
@@ -10,8 +12,10 @@ import sys
 import threading
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 
 from kiosk.agent.client import DEFAULT_STATUS_INTERVAL_S, AgentLink, Device
+from kiosk.agent.pairing import PairingFailed, read_token, redeem, write_token
 from kiosk.agent.paper import DEFAULT_PROFILE, Paper, UnknownProfile, ticket_paper
 from kiosk.agent.printers import PrinterUnavailable, parse_printer_uri, printer_factory
 from kiosk.agent.runner import DEFAULT_PRINT_TIMEOUT_S, PrintAgent
@@ -29,6 +33,8 @@ class Settings:
     status_interval_s: float
     print_timeout_s: float
     verbose: bool
+    pair_code: str | None = None
+    token_file: Path | None = None
 
 
 def build_parser(environ: Mapping[str, str]) -> argparse.ArgumentParser:
@@ -43,6 +49,16 @@ def build_parser(environ: Mapping[str, str]) -> argparse.ArgumentParser:
     )
     token = environ.get("ANTRE_DEVICE_TOKEN", "")
     parser.add_argument("--token", default=token, help="device token [ANTRE_DEVICE_TOKEN]")
+    token_file = environ.get("ANTRE_DEVICE_TOKEN_FILE")
+    parser.add_argument(
+        "--token-file",
+        type=Path,
+        default=token_file,
+        help="file with the device token [ANTRE_DEVICE_TOKEN_FILE]",
+    )
+    parser.add_argument(
+        "--pair", metavar="CODE", help="pair with a one-time code, keep the token, exit"
+    )
     printer = environ.get("ANTRE_PRINTER", "dummy:")
     parser.add_argument("--printer", default=printer, help="printer URI [ANTRE_PRINTER]")
     parser.add_argument("--paper", type=int, choices=(58, 80), default=80, help="paper width, mm")
@@ -65,21 +81,49 @@ def read_settings(argv: Sequence[str] | None, environ: Mapping[str, str]) -> Set
     """Read and check the settings; exit with a usage message when they cannot work."""
     parser = build_parser(environ)
     args = parser.parse_args(argv)
-    if not args.kiosk:
+    if not args.kiosk and not args.pair:
         parser.error("the kiosk code is required: --kiosk CODE or ANTRE_KIOSK")
+    token = args.token
+    if not token and not args.pair and args.token_file is not None:
+        try:
+            token = read_token(args.token_file)
+        except OSError as error:
+            parser.error(f"cannot read the token file {args.token_file}: {error.strerror}")
     try:
         parse_printer_uri(args.printer)
         paper = ticket_paper(args.paper, args.profile)
     except (PrinterUnavailable, UnknownProfile) as error:
         parser.error(str(error))
     return Settings(
-        device=Device(server_url=args.server, kiosk=args.kiosk, token=args.token),
+        device=Device(server_url=args.server, kiosk=args.kiosk or "", token=token),
         printer=args.printer,
         paper=paper,
         status_interval_s=args.status_interval,
         print_timeout_s=args.print_timeout,
         verbose=args.verbose,
+        pair_code=args.pair,
+        token_file=args.token_file,
     )
+
+
+def pair(settings: Settings) -> int:
+    """Redeem the one-time code and keep the token: in `--token-file`, or shown once."""
+    try:
+        paired = redeem(settings.device.server_url, settings.pair_code or "")
+    except PairingFailed as error:
+        print(f"pairing failed: {error}", file=sys.stderr)
+        return 1
+    if paired.kind != "kiosk":
+        print(f"that code paired {paired.kind} {paired.code}, not a kiosk", file=sys.stderr)
+        return 1
+    print(f"paired as kiosk {paired.code} ({paired.name})")
+    if settings.token_file is None:
+        print("keep this line in the agent's environment file (shown only now):")
+        print(f"ANTRE_DEVICE_TOKEN={paired.token}")
+    else:
+        write_token(settings.token_file, paired.token)
+        print(f"token written to {settings.token_file}; start the agent with --token-file")
+    return 0
 
 
 def configure_logging(verbose: bool) -> None:
@@ -113,6 +157,8 @@ def stop_on_signals(stop: threading.Event) -> None:
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the print agent until it is stopped by a signal."""
     settings = read_settings(argv, os.environ)
+    if settings.pair_code:
+        return pair(settings)
     configure_logging(settings.verbose)
     link = build_link(settings)
     stop = threading.Event()

@@ -19,10 +19,11 @@ from server.models import (
     TicketEvent,
     Zone,
 )
-from server.services import queue, voice
+from server.services import queue, rooms, voice
 from server.services.context import Context
 from server.services.events import counter_state
 from server.services.presenters import counter_json, iso, service_json
+from server.services.publisher import SCHEMA_VERSION, Publisher
 from server.services.settings import setting
 
 LAST_CALLS = 8
@@ -184,3 +185,10 @@ def public_ticket(session: Session, ctx: Context, token: str) -> dict[str, Any]:
     if ticket is None:
         raise NotFound("ticket_not_found", "Tiket tidak ditemukan.", "Ticket not found.")
     return queue.ticket_with_place(session, ctx, ticket)
+
+
+def announce_hall_changed(session: Session, publisher: Publisher) -> None:
+    """Tell every screen that the hall's set-up changed, so that each reloads its snapshot.
+
+    Call it after the change is committed; a publisher's error reaches the caller."""
+    publisher.publish("hall_changed", {"v": SCHEMA_VERSION}, rooms.everyone(session))

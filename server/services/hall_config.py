@@ -88,17 +88,11 @@ def load_hall(session: Session, data: dict[str, Any]) -> LoadReport:
         _disable_missing_services(session, set(services), report)
         for index, entry in enumerate(_list(data, "counters")):
             _load_counter(session, entry, index, zones, services, report)
-        for index, entry in enumerate(_list(data, "kiosks")):
-            where = f"kiosks[{index}]"
-            _upsert(
-                session,
-                Device,
-                entry,
-                where,
-                report,
-                kind="kiosk",
-                name=_required(entry, "name", where),
-            )
+        for kind, key in (("kiosk", "kiosks"), ("display", "displays")):
+            for index, entry in enumerate(_list(data, key)):
+                where = f"{key}[{index}]"
+                name = _required(entry, "name", where)
+                _upsert(session, Device, entry, where, report, kind=kind, name=name)
     return report
 
 

@@ -91,14 +91,15 @@ def job_payload(
 
 
 def reprint_ticket(
-    session: Session, ctx: Context, ticket_id: int, kiosk_code: Any
+    session: Session, ctx: Context, ticket_id: int, kiosk_code: Any, own: bool = False
 ) -> dict[str, Any]:
-    """Print a ticket again at a kiosk, with its current place in line."""
+    """Print a ticket again at a kiosk, with its current place in line; with `own`, only a
+    ticket first printed at that kiosk (a kiosk may not print other visitors' QR codes)."""
     outbox = Outbox()
     with write_transaction(session):
         device = kiosk_by_code(session, kiosk_code)
         ticket = session.get(Ticket, ticket_id)
-        if ticket is None:
+        if ticket is None or (own and not _printed_at(session, ticket_id, device.id)):
             raise NotFound("ticket_not_found", "Tiket tidak ditemukan.", "Ticket not found.")
         if ticket.status not in REPRINTABLE:
             raise WrongState(
@@ -110,6 +111,17 @@ def reprint_ticket(
         view["print"] = queue_print(session, ctx, outbox, ticket, device, view)
     outbox.send(ctx.publisher)
     return view
+
+
+def _printed_at(session: Session, ticket_id: int, device_id: int) -> bool:
+    return (
+        session.scalar(
+            select(PrintJob.id).where(
+                PrintJob.ticket_id == ticket_id, PrintJob.device_id == device_id
+            )
+        )
+        is not None
+    )
 
 
 def agent_connected(

@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from server.models import Counter, CounterService, Ticket
+from server.models import Counter, CounterService, Device, Service, Ticket, Zone
 
 STAFF = "staff"
 
@@ -59,3 +59,19 @@ def for_ticket_call(ticket: Ticket, counter: Counter) -> list[str]:
 def kiosk_room(device_id: int) -> str:
     """A kiosk: its print agent on `/agent`, its screen on `/live`."""
     return f"kiosk:{device_id}"
+
+
+def everyone(session: Session) -> list[str]:
+    """Every room a screen may be in, but the per-ticket ones (status pages also follow their
+    service): for news that concerns the whole hall."""
+    zones = session.scalars(select(Zone.id).order_by(Zone.id))
+    counters = session.scalars(select(Counter.id).order_by(Counter.id))
+    services = session.scalars(select(Service.id).order_by(Service.id))
+    kiosks = session.scalars(select(Device.id).where(Device.kind == "kiosk").order_by(Device.id))
+    return [
+        *map(zone_room, zones),
+        *map(counter_room, counters),
+        *map(service_room, services),
+        *map(kiosk_room, kiosks),
+        STAFF,
+    ]

@@ -9,6 +9,7 @@ from flask import Blueprint, Response, jsonify, request
 
 from server.domain.errors import NotFound
 from server.extensions import db
+from server.models import Device
 from server.services import (
     calling,
     counter_screen,
@@ -19,9 +20,11 @@ from server.services import (
     printing,
     survey,
 )
+from server.web.access import ALL_DEVICES, WrongDevice, allow, request_device, staff_role
 from server.web.auth import COUNTER_ROLES, STAFF_ROLES, officer_id, role_required
 from server.web.context import current_context
 from server.web.errors import MAX_ID, invalid
+from server.web.security import enforce_limit
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 
@@ -33,20 +36,24 @@ TICKET_ACTIONS = {
     "resume": handling.resume_ticket,
 }
 COUNTER_ACTIONS = {"open": "open", "break": "break", "close": "closed"}
-
-
 TOKEN = re.compile(r"[A-Za-z0-9_-]{16,64}")  # secrets.token_urlsafe(24) gives 32 of these
 
 
 @bp.get("/hall")
+@allow(roles=STAFF_ROLES, devices=ALL_DEVICES)
 def get_hall() -> Response:
     """Agencies, services (open or not, and why), counters and zones."""
     return jsonify(hall.hall_overview(db.session, current_context()))
 
 
 @bp.post("/tickets")
+@allow(devices=("kiosk",))
 def post_ticket() -> tuple[Response, int]:
-    """Issue a ticket at a kiosk."""
+    """Issue a ticket at a paired kiosk (printed there when `kiosk` names it); rate-limited per
+    kiosk and per address."""
+    device = this_kiosk()
+    enforce_limit("ANTRE_ISSUE_LIMIT_KIOSK", str(device.id))
+    enforce_limit("ANTRE_ISSUE_LIMIT_ADDRESS", request.remote_addr or "")
     body = json_body()
     service_id = whole_number(body.get("service_id"), "service_id")
     priority = body.get("priority", False)
@@ -59,6 +66,8 @@ def post_ticket() -> tuple[Response, int]:
     kiosk = body.get("kiosk")
     if kiosk is not None and not isinstance(kiosk, str):
         raise invalid("invalid_kiosk", "kiosk harus kode kios.", "kiosk must be a kiosk code.")
+    if kiosk is not None and kiosk != device.code:
+        raise WrongDevice()
     ticket = issuing.issue_ticket(
         db.session, current_context(), service_id, priority, lang, kiosk, priority_class
     )
@@ -90,10 +99,18 @@ def post_survey(token: str) -> tuple[Response, int]:
 
 
 @bp.post("/tickets/<int:ticket_id>/reprint")
+@allow(roles=COUNTER_ROLES, devices=("kiosk",))
 def post_reprint(ticket_id: int) -> Response:
-    """Print a ticket again at a kiosk."""
+    """Print a ticket again at a kiosk: an officer at any kiosk, a kiosk only its own tickets."""
     kiosk = json_body().get("kiosk")
-    return jsonify(printing.reprint_ticket(db.session, current_context(), ticket_id, kiosk))
+    if staff_role() in COUNTER_ROLES:
+        return jsonify(printing.reprint_ticket(db.session, current_context(), ticket_id, kiosk))
+    device = this_kiosk()
+    if kiosk not in (None, device.code):
+        raise WrongDevice()
+    return jsonify(
+        printing.reprint_ticket(db.session, current_context(), ticket_id, device.code, own=True)
+    )
 
 
 @bp.post("/tickets/<int:ticket_id>/<action>")
@@ -174,17 +191,29 @@ def post_counter_action(counter_id: int, action: str) -> Response:
 
 
 @bp.get("/kiosks/<code>")
+@allow(roles=STAFF_ROLES, devices=("kiosk",))
 def get_kiosk(code: str) -> Response:
-    """A kiosk and the last state its printer reported."""
+    """A kiosk and the last state its printer reported (to staff, or to that kiosk)."""
+    if staff_role() is None and this_kiosk().code != code:
+        raise WrongDevice()
     return jsonify(
         printing.printer_json(printing.kiosk_by_code(db.session, code), current_context())
     )
 
 
 @bp.get("/zones/<int:zone_id>/snapshot")
+@allow(roles=STAFF_ROLES, devices=("display",))
 def get_zone_snapshot(zone_id: int) -> Response:
     """A display's snapshot."""
     return jsonify(hall.zone_snapshot(db.session, current_context(), zone_id))
+
+
+def this_kiosk() -> Device:
+    """The paired kiosk making this request (its view is guarded by `allow`)."""
+    device = request_device("kiosk")
+    if device is None:
+        raise WrongDevice()
+    return device
 
 
 def ticket_token(token: str) -> str:

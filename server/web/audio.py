@@ -13,6 +13,8 @@ from server.domain.tickets import EventKind
 from server.extensions import db
 from server.models import Counter, Ticket, TicketEvent
 from server.services import voice
+from server.web.access import allow
+from server.web.auth import STAFF_ROLES
 from server.web.errors import request_lang
 
 bp = Blueprint("audio", __name__, url_prefix="/api/v1")
@@ -25,6 +27,7 @@ class VoiceMissing(DomainError):
 
 
 @bp.get("/audio/chime.wav")
+@allow(roles=STAFF_ROLES, devices=("display",))
 def get_chime() -> Response:
     """The chime played before every call."""
     return _wav(_chime())
@@ -36,6 +39,7 @@ def _chime() -> bytes:
 
 
 @bp.get("/calls/<int:call_id>/audio.wav")
+@allow(roles=STAFF_ROLES, devices=("display",))
 def get_call_audio(call_id: int) -> Response:
     """A call or recall, spoken: "Nomor antrean A nol nol tujuh, silakan menuju loket tiga"."""
     row = db.session.execute(

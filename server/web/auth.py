@@ -8,6 +8,7 @@ from typing import Any, TypeVar, cast
 
 from flask import Blueprint, Flask, Response, jsonify, redirect, request, url_for
 from flask_login import LoginManager, current_user, login_user, logout_user
+from flask_wtf.csrf import generate_csrf
 
 from server.domain.errors import DomainError, InvalidInput
 from server.extensions import db
@@ -35,12 +36,10 @@ class Forbidden(DomainError):
 
 
 def init_app(app: Flask) -> None:
-    """Attach Flask-Login with cookie settings fit for a hall's LAN."""
-    app.config.setdefault("SESSION_COOKIE_SAMESITE", "Lax")
-    app.config.setdefault("SESSION_COOKIE_HTTPONLY", True)
+    """Attach Flask-Login (the session cookie's settings are in `server.web.security`)."""
     login_manager.init_app(app)
     login_manager.user_loader(_load_user)
-    login_manager.unauthorized_handler(_unauthorized)
+    login_manager.unauthorized_handler(sign_in_first)
 
 
 def _load_user(user_id: str) -> User | None:
@@ -48,7 +47,8 @@ def _load_user(user_id: str) -> User | None:
     return user if user is not None and user.active else None
 
 
-def _unauthorized() -> Response:
+def sign_in_first() -> Response:
+    """401 under the API; elsewhere the sign-in page, coming back here afterwards."""
     if request.path.startswith("/api/"):
         raise NotSignedIn("not_signed_in", "Silakan masuk dulu.", "Please sign in first.")
     return cast(Response, redirect(url_for("pages.login", next=request.full_path)))
@@ -61,7 +61,7 @@ def role_required(*roles: str) -> Callable[[View], View]:
         @wraps(view)
         def guarded(*args: Any, **kwargs: Any) -> Any:
             if not current_user.is_authenticated:
-                return _unauthorized()
+                return sign_in_first()
             if current_user.role not in roles:
                 raise Forbidden(
                     "forbidden",
@@ -124,9 +124,11 @@ def sign_out() -> tuple[str, int]:
 
 
 def session_json(user: User) -> dict[str, Any]:
-    """A signed-in user as the pages see them."""
+    """A signed-in user as the pages see them, with the token for the `X-CSRF-Token` header
+    (pages read it from their `csrf-token` meta tag; other clients from here)."""
     counter = counter_of(db.session, user.id)
     return {
         "user": {"id": user.id, "username": user.username, "name": user.name, "role": user.role},
         "counter_id": counter.id if counter else None,
+        "csrf_token": generate_csrf(),
     }

@@ -14,6 +14,7 @@ from flask import (
     abort,
     current_app,
     jsonify,
+    redirect,
     render_template,
     request,
     send_from_directory,
@@ -22,7 +23,8 @@ from sqlalchemy import select, text
 
 from server.extensions import db
 from server.models import Ticket
-from server.web.auth import role_required
+from server.web.access import ALL_DEVICES, allow, request_device, staff_role
+from server.web.auth import STAFF_ROLES, sign_in_first
 from server.web.context import current_context
 
 bp = Blueprint(
@@ -42,9 +44,16 @@ VENDOR_FILES = {
 
 
 @bp.get("/")
-def index() -> str:
-    """The start page: links to every screen of the hall."""
-    return render_template("index.html")
+def index() -> str | Response:
+    """The start page: staff see links to every screen; a paired device goes to its screen."""
+    if staff_role() is not None:
+        return render_template("index.html")
+    device = request_device()
+    if device is not None:
+        from server.web.devices import screen_of
+
+        return redirect(screen_of(device))
+    return sign_in_first()
 
 
 @bp.get("/login")
@@ -64,6 +73,7 @@ def healthz() -> tuple[Response, int]:
 
 
 @bp.get("/hall/logo")
+@allow(roles=STAFF_ROLES, devices=ALL_DEVICES)
 def hall_logo() -> Response:
     """The hall's logo from the hall file, for the display and the kiosk; 404 when none."""
     logos = sorted(Path(current_app.instance_path).glob("hall-logo.*"))
@@ -109,10 +119,14 @@ def _node_modules() -> Path:
     return Path(__file__).resolve().parents[2] / "node_modules"
 
 
-def screen_blueprint(name: str, import_name: str, roles: tuple[str, ...] = ()) -> Blueprint:
+def screen_blueprint(
+    name: str, import_name: str, roles: tuple[str, ...], devices: tuple[str, ...] = ()
+) -> Blueprint:
     """A screen's blueprint: `/<name>` renders `<name>/index.html`; assets at `/<name>/static`.
 
-    With `roles`, only signed-in staff with one of them see the page; others go to sign in.
+    Only signed-in staff with one of `roles` and paired devices of one of the `devices` kinds
+    see the page; other staff are refused, other browsers go to sign in (or, for a device's
+    screen, are told how to pair).
     """
     blueprint = Blueprint(
         name,
@@ -126,5 +140,5 @@ def screen_blueprint(name: str, import_name: str, roles: tuple[str, ...] = ()) -
         return render_template(f"{name}/index.html")
 
     page.__doc__ = f"The {name} screen: a snapshot over HTTP, then events over Socket.IO."
-    blueprint.add_url_rule(f"/{name}", "page", role_required(*roles)(page) if roles else page)
+    blueprint.add_url_rule(f"/{name}", "page", allow(roles=roles, devices=devices)(page))
     return blueprint

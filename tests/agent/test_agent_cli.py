@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from kiosk.agent.__main__ import read_settings
+from kiosk.agent.pairing import write_token
 
 ENVIRONMENT = {
     "ANTRE_SERVER": "http://hall.local:5000",
@@ -61,3 +62,27 @@ def test_a_setup_that_cannot_work_stops_with_a_usage_message(capsys, argv, messa
 
     assert stopped.value.code == 2
     assert message in capsys.readouterr().err
+
+
+def test_the_token_may_come_from_a_file_only_its_owner_reads(tmp_path):
+    token_file = tmp_path / "agent.token"
+    write_token(token_file, "token-from-file")
+
+    settings = read_settings(["--kiosk", "K1", "--token-file", str(token_file)], {})
+
+    assert settings.device.token == "token-from-file"
+    assert oct(token_file.stat().st_mode & 0o777) == "0o600"
+    explicit = read_settings(["--kiosk", "K1", "--token", "t", "--token-file", str(token_file)], {})
+    assert explicit.device.token == "t"
+
+
+def test_a_missing_token_file_stops_with_a_usage_message(capsys, tmp_path):
+    with pytest.raises(SystemExit):
+        read_settings(["--kiosk", "K1", "--token-file", str(tmp_path / "none")], {})
+    assert "cannot read the token file" in capsys.readouterr().err
+
+
+def test_pairing_needs_no_kiosk_code_yet():
+    settings = read_settings(["--pair", "K7QF-M2XD"], {"ANTRE_SERVER": "http://hall.local"})
+
+    assert (settings.pair_code, settings.device.server_url) == ("K7QF-M2XD", "http://hall.local")

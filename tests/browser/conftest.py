@@ -1,7 +1,9 @@
 """Browser tests: Playwright driving Debian's Chromium against the live server.
 
 Every test leaves a screenshot of each of its pages in `test-artifacts/` (named `-failed` when
-the test failed), and fails if a page threw an uncaught JavaScript error.
+the test failed), and fails if a page threw an uncaught JavaScript error or the browser blocked
+something under the Content-Security-Policy. A test's browser is paired as the hall's kiosk K1
+and its display D1 (`pair_browser` makes it another kiosk).
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ from collections.abc import Iterator
 import pytest
 from playwright.sync_api import Browser, BrowserContext, Error, Page, Playwright, sync_playwright
 
+from tests.browser.screens import pair_browser
 from tests.conftest import ROOT, LiveServer, require
 
 ARTIFACTS = ROOT / "test-artifacts"
@@ -72,16 +75,33 @@ def assets_served(live_server: LiveServer) -> None:
 
 
 @pytest.fixture
-def context(browser: Browser, request: pytest.FixtureRequest) -> Iterator[BrowserContext]:
-    """A fresh browser profile for one test (its own localStorage), screenshotted at the end."""
+def context(
+    browser: Browser, live_server: LiveServer, request: pytest.FixtureRequest
+) -> Iterator[BrowserContext]:
+    """A fresh browser profile for one test (its own localStorage), paired as kiosk K1 and
+    display D1, screenshotted at the end."""
     context = browser.new_context(viewport={"width": 1280, "height": 800}, locale="id-ID")
     context.set_default_timeout(ACTION_TIMEOUT_MS)
+    pair_browser(context, live_server, "K1", "D1")
     errors: list[str] = []
-    context.on("page", lambda page: page.on("pageerror", lambda error: errors.append(str(error))))
+    blocked: list[str] = []
+    context.on("page", lambda page: watch_page(page, errors, blocked))
     yield context
     save_screenshots(context, request)
     context.close()
     assert not errors, f"uncaught JavaScript errors: {errors}"
+    assert not blocked, f"blocked by the Content-Security-Policy: {blocked}"
+
+
+def watch_page(page: Page, errors: list[str], blocked: list[str]) -> None:
+    """Collect a page's uncaught errors and what the Content-Security-Policy blocked."""
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    page.on(
+        "console",
+        lambda message: (
+            blocked.append(message.text) if "Content Security Policy" in message.text else None
+        ),
+    )
 
 
 @pytest.fixture

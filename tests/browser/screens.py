@@ -7,7 +7,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import requests
-from playwright.sync_api import Page, expect
+from playwright.sync_api import BrowserContext, Page, expect
 
 from tests.conftest import OFFICER_PASSWORD, LiveServer
 
@@ -15,6 +15,12 @@ PHONE = {"width": 390, "height": 844}
 TV = {"width": 1920, "height": 1080}
 OFFICERS = (1, 2)  # the live server's officers: petugas1, petugas2
 _sessions: dict[tuple[str, int], requests.Session] = {}
+
+
+def pair_browser(context: BrowserContext, server: LiveServer, *devices: str) -> None:
+    """Make a browser profile the paired device(s) `K1`, `K2`, `D1`, as opening its pairing link
+    would: the device cookie (a test's browser starts as K1 and D1)."""
+    context.add_cookies([server.device_cookie(code) for code in devices])  # type: ignore[list-item]
 
 
 def wait_until_live(page: Page) -> None:

@@ -146,7 +146,8 @@ def test_two_officers_cannot_open_the_same_counter(
     expect(other.locator("#switch-counter")).to_be_visible()
 
     # Signed out elsewhere: the next request sends the officer to sign in, then back here.
-    page.request.delete(f"{live_server.url}/api/v1/session")
+    csrf = page.locator('meta[name="csrf-token"]').get_attribute("content") or ""
+    page.request.delete(f"{live_server.url}/api/v1/session", headers={"X-CSRF-Token": csrf})
     page.keyboard.press("n")
     expect(page).to_have_url(re.compile(rf"/login\?next=%2Fcounter%3Fcounter%3D{loket_3}$"))
     page.locator("#username").fill("petugas1")

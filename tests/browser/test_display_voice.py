@@ -20,7 +20,7 @@ import requests
 from playwright.sync_api import BrowserContext, Page, Playwright, expect
 
 from tests.browser.conftest import CHROMIUM_ARGS
-from tests.browser.screens import TV, issue, wait_until_live
+from tests.browser.screens import TV, issue, pair_browser, wait_until_live
 from tests.conftest import (
     ROOT,
     LiveServer,
@@ -90,7 +90,8 @@ def complete(server: LiveServer, officer: requests.Session, ticket: dict[str, An
 
 def latest_call_ids(server: LiveServer, count: int, zone: str = "z1") -> list[int]:
     """The ids of the zone's last `count` calls, oldest first."""
-    snapshot = server.api("GET", f"/api/v1/zones/{zone_id(server, zone)}/snapshot").json()
+    path = f"/api/v1/zones/{zone_id(server, zone)}/snapshot"
+    snapshot = server.api("GET", path, device="D1").json()
     return [call["call_id"] for call in snapshot["last_calls"][:count]][::-1]
 
 
@@ -300,6 +301,7 @@ def test_blocked_audio_asks_for_a_click(playwright: Playwright, live_server: Liv
     )
     try:
         display = chromium.new_page(viewport=LAPTOP)
+        pair_browser(display.context, live_server, "D1")
         display.goto(f"{live_server.url}/display?zone={zone_id(live_server, 'z1')}")
         wait_until_live(display)
         hint = display.get_by_role("button", name="Klik untuk mengaktifkan suara")
@@ -334,7 +336,7 @@ def restart_on_same_port(server: LiveServer, directory: Path) -> LiveServer:
             stdout=log_file,
             stderr=subprocess.STDOUT,
         )
-    restarted = LiveServer(server.url, server.database_url, process, log_path)
+    restarted = LiveServer(server.url, server.database_url, process, log_path, server.tokens)
     try:
         wait_until_healthy(restarted)
     except BaseException:
@@ -348,6 +350,7 @@ def test_the_display_recovers_when_the_server_restarts(
 ) -> None:
     server = start_live_server(tmp_path)
     try:
+        pair_browser(context, server, "D1")  # this server's display, not the module's
         display = open_display(context, server, LAPTOP)
         stop_live_server(server)
         expect(display.locator("#live-banner")).to_be_visible()

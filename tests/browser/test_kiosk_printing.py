@@ -17,7 +17,7 @@ from playwright.sync_api import Page, expect
 
 from kiosk.agent import PrintAgent, ticket_paper
 from kiosk.agent.client import AgentLink, Device
-from tests.browser.screens import wait_until_live
+from tests.browser.screens import pair_browser, wait_until_live
 from tests.conftest import LiveServer
 from tests.fake_printers import SensingPrinter
 
@@ -40,7 +40,7 @@ def wait_for(condition: Callable[[], bool], what: str, timeout_s: float = 10) ->
 
 
 def agent_connected(server: LiveServer, kiosk: str) -> bool:
-    return server.api("GET", f"/api/v1/kiosks/{kiosk}").json()["agent_connected"]
+    return server.api("GET", f"/api/v1/kiosks/{kiosk}", device=kiosk).json()["agent_connected"]
 
 
 @pytest.fixture
@@ -52,7 +52,8 @@ def printer() -> SensingPrinter:
 def agent_k1(live_server: LiveServer, printer: SensingPrinter) -> Iterator[None]:
     """Kiosk K1's print agent, printing on `printer`."""
     agent = PrintAgent(lambda: printer, ticket_paper(80), print_timeout_s=5)
-    link = AgentLink(agent, Device(live_server.url, "K1"), status_interval_s=60)
+    device = Device(live_server.url, "K1", live_server.tokens["K1"])
+    link = AgentLink(agent, device, status_interval_s=60)
     stop = threading.Event()
     thread = threading.Thread(target=link.serve, args=(stop,), daemon=True)
     thread.start()
@@ -133,6 +134,7 @@ def take_ticket_after_done(page: Page, service: str) -> str:
 def test_a_kiosk_without_its_agent_shows_the_notice_at_once(
     page: Page, live_server: LiveServer
 ) -> None:
+    pair_browser(page.context, live_server, "K2")
     page.goto(f"{live_server.url}/kiosk?kiosk=K2")
     wait_until_live(page)
     expect(page.locator("#printer-banner")).to_have_text(NO_PRINTER)
@@ -147,9 +149,11 @@ def test_an_agent_that_never_answers_counts_as_a_failed_print(
     page: Page, live_server: LiveServer
 ) -> None:
     silent = socketio.Client(reconnection=False)
-    silent.connect(live_server.url, namespaces=["/agent"], auth={"kiosk": "K2"}, wait_timeout=10)
+    auth = {"kiosk": "K2", "token": live_server.tokens["K2"]}
+    silent.connect(live_server.url, namespaces=["/agent"], auth=auth, wait_timeout=10)
     try:
         wait_for(lambda: agent_connected(live_server, "K2"), "the silent agent to connect")
+        pair_browser(page.context, live_server, "K2")
         page.goto(f"{live_server.url}/kiosk?kiosk=K2&print_wait=2")
         wait_until_live(page)
         number = take_ticket(page, "Kartu Keluarga")

@@ -11,7 +11,7 @@ from server.extensions import db
 from server.models import DailySequence, Ticket, TicketEvent, User
 from server.services.context import system_clock
 from server.services.staff import create_user
-from tests.conftest import TEST_HALL, counter_id, service_id
+from tests.conftest import TEST_HALL, counter_id, service_id, sign_in
 
 
 def written() -> tuple[int, int, int]:
@@ -173,7 +173,7 @@ def test_counter_work_needs_a_signed_in_officer(client: FlaskClient) -> None:
 
 def test_a_manager_may_watch_a_counter_but_not_work_it(client: FlaskClient) -> None:
     create_user(db.session, "manajer", "Manajer", "sandi-manajer", "manager", system_clock())
-    client.post("/api/v1/session", json={"username": "manajer", "password": "sandi-manajer"})
+    sign_in(client, "manajer", "sandi-manajer")
     counter = counter_id("L1")
     assert client.get(f"/api/v1/counters/{counter}").status_code == 200
     refused = client.post(f"/api/v1/counters/{counter}/open")
@@ -190,7 +190,7 @@ def test_the_signed_in_officer_is_named_in_the_log(client: FlaskClient, officer:
 
 
 def test_the_hall_logo_is_installed_from_the_hall_file_and_served(
-    app: Flask, client: FlaskClient, tmp_path: Path
+    app: Flask, client: FlaskClient, display_client: FlaskClient, tmp_path: Path
 ) -> None:
     assert client.get("/hall/logo").status_code == 404
     (tmp_path / "logo.svg").write_text('<svg xmlns="http://www.w3.org/2000/svg"/>')
@@ -203,7 +203,7 @@ def test_the_hall_logo_is_installed_from_the_hall_file_and_served(
     logo = client.get("/hall/logo")
     assert logo.mimetype == "image/svg+xml" and b"<svg" in logo.data
     logo.close()
-    assert client.get("/api/v1/zones/1/snapshot").get_json()["logo_url"] == "/hall/logo"
+    assert display_client.get("/api/v1/zones/1/snapshot").get_json()["logo_url"] == "/hall/logo"
     (tmp_path / "logo.gif").write_bytes(b"GIF89a")
     hall.write_text(hall.read_text().replace("logo.svg", "logo.gif"))
     refused = app.test_cli_runner().invoke(args=["hall", "load", str(hall)])

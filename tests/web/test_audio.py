@@ -43,6 +43,6 @@ def test_only_calls_have_audio(client: FlaskClient, officer: User) -> None:
     )
 
 
-def test_the_chime(client: FlaskClient) -> None:
-    chime = client.get("/api/v1/audio/chime.wav")
+def test_the_chime(display_client: FlaskClient) -> None:
+    chime = display_client.get("/api/v1/audio/chime.wav")
     assert chime.status_code == 200 and voice.wav_duration_s(chime.data) > 0.8

@@ -35,7 +35,7 @@ def wait_for(condition: Callable[[], bool], what: str, timeout_s: float = 10) ->
 
 def run_agent(server: LiveServer, kiosk: str, printer: SensingPrinter) -> Iterator[None]:
     agent = PrintAgent(lambda: printer, PAPER, print_timeout_s=5)
-    link = AgentLink(agent, Device(server.url, kiosk), status_interval_s=60)
+    link = AgentLink(agent, Device(server.url, kiosk, server.tokens[kiosk]), status_interval_s=60)
     stop = threading.Event()
     thread = threading.Thread(target=link.serve, args=(stop,), daemon=True)
     thread.start()
@@ -72,7 +72,7 @@ def test_a_kiosk_ticket_is_printed_once_and_acknowledged(
     live_server: LiveServer, printer: SensingPrinter, agent_k1: None
 ) -> None:
     kiosk = live_server.api("GET", "/api/v1/kiosks/K1").json()["kiosk"]
-    screen = Screen(live_server, [f"kiosk:{kiosk['id']}"])
+    screen = Screen(live_server, [f"kiosk:{kiosk['id']}"], live_server.device("K1"))
     try:
         service = live_server.ids()["services"]["ktp"]
         ticket = live_server.api(
@@ -98,7 +98,7 @@ def test_paper_out_still_leaves_a_visible_ticket_and_tells_the_staff(
     live_server: LiveServer, printer: SensingPrinter, agent_k1: None
 ) -> None:
     kiosk = live_server.api("GET", "/api/v1/kiosks/K1").json()["kiosk"]
-    screen = Screen(live_server, [f"kiosk:{kiosk['id']}", "staff"])
+    screen = Screen(live_server, [f"kiosk:{kiosk['id']}", "staff"], live_server.staff("manajer"))
     try:
         printer.paper_byte = SensingPrinter.PAPER_OUT
         service = live_server.ids()["services"]["ktp"]
@@ -125,10 +125,11 @@ def test_paper_out_still_leaves_a_visible_ticket_and_tells_the_staff(
 def test_a_kiosk_without_its_agent_issues_and_says_so(live_server: LiveServer) -> None:
     service = live_server.ids()["services"]["kk"]
     ticket = live_server.api(
-        "POST", "/api/v1/tickets", json={"service_id": service, "kiosk": "K2"}
+        "POST", "/api/v1/tickets", device="K2", json={"service_id": service, "kiosk": "K2"}
     ).json()
     assert ticket["number"].startswith("B") and ticket["print"]["status"] == "no_agent"
-    assert live_server.api("GET", "/api/v1/kiosks/K2").json()["agent_connected"] is False
+    kiosk = live_server.api("GET", "/api/v1/kiosks/K2", device="K2").json()
+    assert kiosk["agent_connected"] is False
 
 
 def test_the_single_box_server_prints_through_its_own_agent(tmp_path: Path) -> None:
@@ -138,7 +139,7 @@ def test_the_single_box_server_prints_through_its_own_agent(tmp_path: Path) -> N
             lambda: server.api("GET", "/api/v1/kiosks/K1").json()["agent_connected"], "local agent"
         )
         kiosk = server.api("GET", "/api/v1/kiosks/K1").json()
-        screen = Screen(server, [f"kiosk:{kiosk['kiosk']['id']}"])
+        screen = Screen(server, [f"kiosk:{kiosk['kiosk']['id']}"], server.device("K1"))
         try:
             service = server.ids()["services"]["ktp"]
             ticket = server.api(

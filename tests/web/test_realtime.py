@@ -7,22 +7,30 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
+import requests
 import socketio
 
-from tests.conftest import LiveServer
+from tests.conftest import LiveServer, socket_headers
 
 pytestmark = pytest.mark.live
 
 
 class Screen:
-    """A python-socketio client subscribed to rooms, collecting every event it hears."""
+    """A python-socketio client subscribed to rooms, collecting every event it hears; it is who
+    `http` is (a paired device's token, a signed-in officer's cookie), or anonymous."""
 
-    def __init__(self, server: LiveServer, rooms: list[str]) -> None:
+    def __init__(
+        self, server: LiveServer, rooms: list[str], http: requests.Session | None = None
+    ) -> None:
         self.heard: queue.Queue[tuple[str, Any]] = queue.Queue()
         self.client = socketio.Client(reconnection=False)
         self.client.on("*", self._hear, namespace="/live")
         self.client.connect(
-            server.url, namespaces=["/live"], transports=["websocket"], wait_timeout=10
+            server.url,
+            namespaces=["/live"],
+            transports=["websocket"],
+            wait_timeout=10,
+            headers=socket_headers(http) if http is not None else {},
         )
         answer = self.client.call("subscribe", {"rooms": rooms}, namespace="/live", timeout=5)
         assert answer == {"ok": True, "rooms": rooms}
@@ -57,7 +65,7 @@ def test_a_display_hears_ticket_called_after_an_http_call_next(
 ) -> None:
     ids = live_server.ids()
     counter = ids["counters"]["L2"]
-    display = Screen(live_server, ["zone:1"])
+    display = Screen(live_server, ["zone:1"], live_server.device("D1"))
     screens.append(display)
     ticket = live_server.api(
         "POST", "/api/v1/tickets", json={"service_id": ids["services"]["ktp"]}

@@ -14,9 +14,12 @@ from server.extensions import db
 from server.models import Agency, SurveyResponse, User
 from server.services.context import system_clock
 from server.services.staff import create_user
-from tests.conftest import counter_id, service_id
+from tests.conftest import counter_id, service_id, sign_in
 
-TODAY = service_day(system_clock(), ZoneInfo("Asia/Jakarta"))
+
+def today() -> date:
+    """The hall's service day now (read when a test runs: a run may cross midnight)."""
+    return service_day(system_clock(), ZoneInfo("Asia/Jakarta"))
 
 
 def served_ticket(client: FlaskClient) -> dict:
@@ -32,12 +35,7 @@ def served_ticket(client: FlaskClient) -> dict:
 def sign_in_as(client: FlaskClient, role: str, agency_id: int | None = None) -> None:
     client.delete("/api/v1/session")
     create_user(db.session, role, role.title(), "sandi-rahasia", role, system_clock(), agency_id)
-    assert (
-        client.post(
-            "/api/v1/session", json={"username": role, "password": "sandi-rahasia"}
-        ).status_code
-        == 200
-    )
+    sign_in(client, role, "sandi-rahasia")
 
 
 def test_the_survey_opens_after_service_and_takes_one_response(
@@ -81,7 +79,7 @@ def test_the_ikm_report_for_managers_only(client: FlaskClient, officer: User) ->
     ):
         ticket = served_ticket(client)
         client.post(f"/api/v1/tickets/{ticket['token']}/survey", json={"ratings": ratings})
-    day = TODAY.isoformat()
+    day = today().isoformat()
     assert client.get(f"/api/v1/reports/ikm?from={day}&to={day}").status_code == 403
     sign_in_as(client, "admin")
     [overall] = client.get(f"/api/v1/reports/ikm?from={day}&to={day}").get_json()
@@ -102,7 +100,7 @@ def test_exports_stream_for_the_admin_and_an_agency_manager_sees_only_their_agen
 ) -> None:
     assert served_ticket(client)["number"] == "A001"
     client.post("/api/v1/tickets", json={"service_id": service_id("pkb")})
-    day = TODAY.isoformat()
+    day = today().isoformat()
     sign_in_as(client, "admin")
     text = client.get(f"/api/v1/exports/tickets.csv?from={day}&to={day}").get_data(as_text=True)
     numbers = sorted(row["Nomor"] for row in csv.DictReader(io.StringIO(text.lstrip("\ufeff"))))

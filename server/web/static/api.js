@@ -10,6 +10,13 @@ export class ApiError extends Error {
   }
 }
 
+const SAFE_METHODS = ["GET", "HEAD", "OPTIONS"];
+
+/** The page's CSRF token (its `csrf-token` meta tag), sent with every state-changing call. */
+function csrfToken() {
+  return document.querySelector('meta[name="csrf-token"]')?.content || "";
+}
+
 /**
  * Call `/api/v1/...`; resolves with the JSON body (null for 204), rejects with an ApiError.
  * `lang` is sent as `?lang=` so error messages come back in the visitor's language.
@@ -18,6 +25,7 @@ export async function api(path, { method = "GET", body, lang = "id" } = {}) {
   const url = new URL(path, window.location.origin);
   url.searchParams.set("lang", lang);
   const init = { method, cache: "no-store", credentials: "same-origin", headers: {} };
+  if (!SAFE_METHODS.includes(method.toUpperCase())) init.headers["X-CSRF-Token"] = csrfToken();
   if (body !== undefined) {
     init.headers["Content-Type"] = "application/json";
     init.body = JSON.stringify(body);
@@ -37,6 +45,8 @@ export async function api(path, { method = "GET", body, lang = "id" } = {}) {
   }
   if (!response.ok) {
     const error = data && data.error ? data.error : {};
+    // A kiosk or display the admin revoked: reloading shows the page that says how to pair it.
+    if (error.code === "not_paired") window.setTimeout(() => window.location.reload(), 3000);
     throw new ApiError(error.message, response.status, error.code || `http_${response.status}`);
   }
   return data;

@@ -1,5 +1,6 @@
 // Real time on the `/live` namespace: subscribe to rooms, reload the snapshot on every
-// (re)connect, then apply events in the order they came. Never poll for calls.
+// (re)connect and when the hall's set-up changed (`hall_changed`), then apply events in the
+// order they came. Never poll for calls.
 
 import { io } from "/vendor/socket.io.esm.min.js";
 
@@ -7,6 +8,7 @@ const ROOMS_PER_SUBSCRIBE = 16;
 const ACK_TIMEOUT_MS = 5000;
 const RETRY_FIRST_MS = 1000;
 const RETRY_MAX_MS = 15000;
+const HALL_CHANGED_SPREAD_MS = 3000; // screens reload at random moments, not all at once
 
 const sleep = (ms) => new Promise((resolve) => window.setTimeout(resolve, ms));
 
@@ -68,7 +70,7 @@ export function followLive({ rooms, reload, events, onStatus = () => {} }) {
     socket.on(name, (payload) => (synced ? apply(name, payload) : held.push([name, payload])));
   });
 
-  socket.on("connect", async () => {
+  async function sync() {
     const connection = ++generation;
     const current = () => connection === generation && socket.connected;
     synced = false;
@@ -87,6 +89,11 @@ export function followLive({ rooms, reload, events, onStatus = () => {} }) {
     held = [];
     queued.forEach(([name, payload]) => apply(name, payload));
     onStatus("online");
+  }
+
+  socket.on("connect", sync);
+  socket.on("hall_changed", () => {
+    window.setTimeout(() => socket.connected && sync(), Math.random() * HALL_CHANGED_SPREAD_MS);
   });
   socket.on("disconnect", () => {
     generation += 1;

@@ -27,10 +27,13 @@ const form = document.getElementById("login-form");
 const error = document.getElementById("login-error");
 const submit = document.getElementById("login-submit");
 
-/** Only same-site paths are followed after sign-in, never another site. */
+/** Only paths on this server are followed after sign-in, never another site (`//x`, `/\x`). */
 function nextPath() {
   const next = form.dataset.next || "/counter";
-  return next.startsWith("/") && !next.startsWith("//") ? next : "/counter";
+  const target = new URL(next, window.location.origin);
+  return next.startsWith("/") && target.origin === window.location.origin
+    ? target.pathname + target.search
+    : "/counter";
 }
 
 form.addEventListener("submit", async (event) => {
