@@ -324,7 +324,7 @@ def pair_hall_devices(server: LiveServer) -> dict[str, str]:
     return tokens
 
 
-def wait_until_healthy(server: LiveServer, timeout_s: float = 20) -> None:
+def wait_until_healthy(server: LiveServer, timeout_s: float = 60) -> None:
     """Poll /healthz until 200, or fail with the server's log."""
     deadline = time.monotonic() + timeout_s
     while time.monotonic() < deadline:
