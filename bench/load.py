@@ -10,7 +10,9 @@ it starts Antre as in production (`antre serve`: gunicorn, one worker, a thread 
 `--processes 2`, two of them on one PostgreSQL database and one Redis message queue), connects
 `--displays` real Socket.IO clients to the zone's room (spread over the processes), then
 
-* **issue**: `--kiosks` threads issue `--operations` tickets over HTTP, as fast as answered;
+* **issue**: `--kiosks` threads issue `--operations` tickets over HTTP, as fast as answered, each
+  as the kiosk page asks for one (naming its kiosk: a print job is recorded, with no print agent
+  connected, so nothing is sent to print);
 * **call**: `--counters` signed-in officers (spread over the processes) call the next visitor and
   complete them, `--operations` times in all, paced at `--call-rate` calls per second together
   (far more than a hall's counters make, but below what a process can take, so that latency shows
@@ -43,7 +45,6 @@ import json
 import platform
 import sys
 import tempfile
-from collections import Counter
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -299,6 +300,7 @@ def parse(argv: list[str] | None = None) -> argparse.Namespace:
 
 def main() -> None:
     options = parse()
+    compared = json.loads(options.compare.read_text()) if options.compare else None  # read first
     began, load_before = datetime.now(UTC), machine()["load_average"]
     with tempfile.TemporaryDirectory(prefix="antre-bench-") as workdir:
         halls = [run_hall(options, waiting, Path(workdir)) for waiting in options.waiting]
@@ -317,15 +319,12 @@ def main() -> None:
         "bare": bare,
         "connections": connections,
     }
-    if options.compare:
-        results["compared_with"] = json.loads(options.compare.read_text())
-    results["targets"] = hall_report.targets(results)
-    results.pop("compared_with", None)
+    results["targets"] = hall_report.targets(results, compared)
     print(hall_report.tables(results))
     if options.json:
         options.json.write_text(json.dumps(results, indent=2))
-    duplicates = Counter(hall_report.duplicates(results))
-    sys.exit(1 if sum(duplicates.values()) else 0)
+    duplicated = sum(count for _, count in hall_report.duplicates(results))
+    sys.exit(1 if duplicated else 0)
 
 
 if __name__ == "__main__":
