@@ -183,6 +183,25 @@ class Ticket(db.Model):
         UniqueConstraint("issued_service_id", "service_day", "sequence"),
         Index("ix_tickets_queue", "service_id", "service_day", "status", "arrived_at", "id"),
         Index("ix_tickets_counter_status", "counter_id", "status"),
+        # each head query of call-next (`queue.queue_heads`) reads one index entry, however long
+        # the queue: per service and class, and the tickets sent to one counter by name
+        Index(
+            "ix_tickets_heads",
+            "service_id",
+            "service_day",
+            "status",
+            "priority",
+            "arrived_at",
+            "id",
+        ),
+        Index(
+            "ix_tickets_sent_to_counter",
+            "target_counter_id",
+            "service_day",
+            "status",
+            "arrived_at",
+            "id",
+        ),
     )
     id: Mapped[int] = mapped_column(primary_key=True)
     token: Mapped[str] = mapped_column(String(43), unique=True)
