@@ -2,7 +2,9 @@
 
 from flask import render_template
 
+from server.domain.calendar import service_day
 from server.web.auth import role_required
+from server.web.context import current_context
 from server.web.pages import screen_blueprint
 
 MANAGER_ROLES = ("manager", "admin")
@@ -14,4 +16,5 @@ bp = screen_blueprint("manager", __name__, roles=MANAGER_ROLES)
 @role_required(*MANAGER_ROLES)
 def reports() -> str:
     """Reports by agency, service, counter and officer; arrivals by hour and weekday."""
-    return render_template("manager/reports.html")
+    ctx = current_context()
+    return render_template("manager/reports.html", today=service_day(ctx.now(), ctx.zone))

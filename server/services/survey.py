@@ -123,22 +123,26 @@ def ikm_report(
     names = _group_names(session, group)
     report = []
     for key, responses in sorted(groups.items(), key=lambda item: names.get(item[0], "")):
-        result = compute_ikm(responses)
-        assert result is not None
         report.append(
-            {
-                "group": group,
-                "id": key,
-                "name": names.get(key, "Semua layanan"),
-                "respondents": result.respondents,
-                "nrr": [float(value) for value in result.nrr],
-                "ikm": str(result.ikm),
-                "grade": result.grade,
-                "grade_name": result.grade_id,
-                "grade_name_en": result.grade_en,
-            }
+            {"group": group, "id": key, "name": names.get(key, "Semua layanan")}
+            | ikm_figures(responses)
         )
     return report
+
+
+def ikm_figures(responses: list[list[int]]) -> dict[str, Any]:
+    """Respondents, element averages (NRR), index and grade; None for each without answers."""
+    result = compute_ikm(responses)
+    if result is None:
+        return {"respondents": 0, "nrr": None, "ikm": None, "grade": None, "grade_name": None}
+    return {
+        "respondents": result.respondents,
+        "nrr": [float(value) for value in result.nrr],
+        "ikm": str(result.ikm),
+        "grade": result.grade,
+        "grade_name": result.grade_id,
+        "grade_name_en": result.grade_en,
+    }
 
 
 def _ticket(session: Session, token: str) -> Ticket:

@@ -1,9 +1,10 @@
-"""Managers' API: the IKM report and the wait-time exports. An agency's manager sees only it."""
+"""Managers' API: reports, the IKM, the wait-time exports. An agency's manager sees only it."""
 
 from __future__ import annotations
 
 import re
 import tempfile
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -11,8 +12,10 @@ from typing import Any
 from flask import Blueprint, Response, jsonify, request, send_file, stream_with_context
 from flask_login import current_user
 
+from server.domain.reports import GROUPS, PERIODS
 from server.extensions import db
-from server.services import exports, survey
+from server.services import exports, reports, survey
+from server.services.report_workbooks import write_ikm_xlsx, write_report_xlsx
 from server.web.auth import role_required
 from server.web.context import current_context
 from server.web.errors import MAX_ID, invalid
@@ -31,6 +34,33 @@ def get_ikm_report() -> Response:
     start, end = _date_range()
     group = request.args.get("group", "all")
     return jsonify(survey.ikm_report(db.session, start, end, group, _agency_scope()))
+
+
+@bp.get("/reports/ikm.xlsx")
+@role_required(*MANAGERS)
+def get_ikm_workbook() -> Response:
+    """The IKM report as a KemenPANRB-style workbook: the unit, per group and `period`."""
+    scope = _report_filter(group=None, period="month")
+    data = reports.ikm_workbook_data(db.session, current_context(), scope)
+    name = f"antre-ikm-{scope.start.isoformat()}-{scope.end.isoformat()}.xlsx"
+    return _workbook(lambda path: write_ikm_xlsx(data, path), name)
+
+
+@bp.get("/reports/performance")
+@role_required(*MANAGERS)
+def get_performance_report() -> Response:
+    """Arrivals, outcomes, waits and compliance: `?from=&to=&group=service&period=day`."""
+    return jsonify(reports.performance_report(db.session, current_context(), _report_filter()))
+
+
+@bp.get("/reports/performance.xlsx")
+@role_required(*MANAGERS)
+def get_performance_workbook() -> Response:
+    """The performance report as a workbook: summary, heatmap, compliance trend, filters."""
+    scope = _report_filter()
+    report = reports.performance_report(db.session, current_context(), scope)
+    name = f"antre-kinerja-{scope.start.isoformat()}-{scope.end.isoformat()}.xlsx"
+    return _workbook(lambda path: write_report_xlsx(report, path), name)
 
 
 @bp.get("/exports/<what>.<kind>")
@@ -57,12 +87,45 @@ def get_export(what: str, kind: str) -> Any:
         response = Response(lines, mimetype="text/csv; charset=utf-8")
         response.headers["Content-Disposition"] = f'attachment; filename="{name}"'
         return response
+    return _workbook(lambda path: exports.write_xlsx(rows, columns, path, what), name)
+
+
+def _workbook(write: Callable[[Path], object], name: str) -> Response:
+    """A workbook written to a temporary file, sent as an attachment, then deleted."""
     with tempfile.NamedTemporaryFile(suffix=".xlsx", delete=False) as handle:
         path = Path(handle.name)
-    exports.write_xlsx(rows, columns, path, what)
+    try:
+        write(path)
+    except BaseException:
+        path.unlink(missing_ok=True)
+        raise
     response = send_file(path, as_attachment=True, download_name=name)
     response.call_on_close(lambda: path.unlink(missing_ok=True))
     return response
+
+
+def _report_filter(group: str | None = "service", period: str = "day") -> reports.ReportFilter:
+    """The range, grouping (None: not asked) and period of a report, within the caller's agency."""
+    start, end = _date_range()
+    return reports.ReportFilter(
+        start,
+        end,
+        group="all" if group is None else _choice("group", GROUPS, group),
+        period=_choice("period", PERIODS, period),
+        agency_id=_agency_scope(),
+    )
+
+
+def _choice(name: str, choices: tuple[str, ...], default: str) -> str:
+    value = request.args.get(name, default)
+    if value not in choices:
+        listed = ", ".join(choices)
+        raise invalid(
+            f"invalid_{name}",
+            f"{name} harus salah satu dari {listed}.",
+            f"{name} must be one of {listed}.",
+        )
+    return value
 
 
 def _agency_scope() -> int | None:

@@ -106,6 +106,9 @@ RULES: dict[str, Rule] = {
     "dashboard_api.get_dashboard": staff(*MANAGERS),
     "manager_api.get_ikm_report": staff(*MANAGERS),
     "manager_api.get_export": staff(*MANAGERS),
+    "manager_api.get_ikm_workbook": staff(*MANAGERS),
+    "manager_api.get_performance_report": staff(*MANAGERS),
+    "manager_api.get_performance_workbook": staff(*MANAGERS),
     "openapi.get_openapi": public("the API's description, which holds no hall data"),
     "devices.post_pairing_code": public("a print agent pairs itself with a one-time code"),
     "devices.get_devices": staff("admin"),
@@ -138,6 +141,9 @@ ENDPOINT_VALUES = {  # where one route needs other values
 QUERY = {
     "manager_api.get_export": "?from=2026-11-23",
     "manager_api.get_ikm_report": "?from=2026-11-23",
+    "manager_api.get_ikm_workbook": "?from=2026-11-23",
+    "manager_api.get_performance_report": "?from=2026-11-23",
+    "manager_api.get_performance_workbook": "?from=2026-11-23",
 }
 
 
