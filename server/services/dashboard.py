@@ -7,10 +7,8 @@ manager sees only that agency's services and the counters that serve them; kiosk
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, datetime
-from itertools import groupby
 from typing import Any
 
 from sqlalchemy import select
@@ -19,8 +17,8 @@ from sqlalchemy.orm import Session
 from server.domain import dashboard as figures
 from server.domain.calendar import day_bounds, service_day
 from server.domain.errors import NotFound
-from server.domain.stats import Step, TicketRecord, Visit, summarize, ticket_record
-from server.domain.tickets import ACTIVE_AT_COUNTER, EventKind, TicketStatus
+from server.domain.stats import TicketRecord, Visit, summarize
+from server.domain.tickets import ACTIVE_AT_COUNTER, TicketStatus
 from server.models import (
     Agency,
     Counter,
@@ -33,6 +31,7 @@ from server.models import (
     Zone,
 )
 from server.services.context import Context
+from server.services.events import fold_records, step_query
 from server.services.presenters import iso
 from server.services.printing import printer_json
 
@@ -141,28 +140,8 @@ def _services(session: Session, agency_id: int | None) -> list[tuple[Service, Ag
 def _records_of_day(session: Session, ctx: Context, day: date) -> dict[int, TicketRecord]:
     """Each ticket issued on the day, folded from its events of that day (one query)."""
     start, end = day_bounds(day, ctx.zone)
-    rows = session.execute(
-        select(
-            TicketEvent.ticket_id,
-            TicketEvent.kind,
-            TicketEvent.at,
-            TicketEvent.service_id,
-            TicketEvent.counter_id,
-            TicketEvent.officer_id,
-        )
-        .where(TicketEvent.at >= start, TicketEvent.at < end)
-        .order_by(TicketEvent.ticket_id, TicketEvent.id)
-    )
-    return dict(_fold(rows))
-
-
-def _fold(rows: Any) -> Iterator[tuple[int, TicketRecord]]:
-    for ticket_id, events in groupby(rows, key=lambda row: row.ticket_id):
-        steps = [
-            Step(row.kind, row.at, row.service_id, row.counter_id, row.officer_id) for row in events
-        ]
-        if steps[0].kind == EventKind.ISSUED:  # else a ticket of an earlier day: not today's
-            yield ticket_id, ticket_record(steps)
+    rows = session.execute(step_query().where(TicketEvent.at >= start, TicketEvent.at < end))
+    return dict(fold_records(rows))  # a ticket of an earlier day is not today's
 
 
 def _waiting(session: Session, day: date, service_ids: list[int]) -> dict[int, list[int]]:

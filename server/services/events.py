@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Iterator
 from datetime import datetime
+from itertools import groupby
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 
+from server.domain.stats import Step, TicketRecord, ticket_record
 from server.domain.tickets import ACTIVE_AT_COUNTER, EventKind
 from server.models import Counter, Ticket, TicketEvent
 from server.services.context import Context
@@ -60,3 +63,26 @@ def counter_state(counter: Counter, current: Ticket | None, ctx: Context) -> dic
         "officer": counter.officer.name if counter.officer else None,
         "current": None if current is None else ticket_json(current, ctx),
     }
+
+
+def step_query() -> Select[Any]:
+    """The columns statistics need of each event, in each ticket's order; add a `where`."""
+    return select(
+        TicketEvent.ticket_id,
+        TicketEvent.kind,
+        TicketEvent.at,
+        TicketEvent.service_id,
+        TicketEvent.counter_id,
+        TicketEvent.officer_id,
+    ).order_by(TicketEvent.ticket_id, TicketEvent.id)
+
+
+def fold_records(rows: Iterable[Any]) -> Iterator[tuple[int, TicketRecord]]:
+    """Each ticket's record from rows of `step_query()`; a ticket whose rows do not start with
+    its issue (it was issued before the rows' range) is left out."""
+    for ticket_id, events in groupby(rows, key=lambda row: row.ticket_id):
+        steps = [
+            Step(row.kind, row.at, row.service_id, row.counter_id, row.officer_id) for row in events
+        ]
+        if steps[0].kind == EventKind.ISSUED:
+            yield ticket_id, ticket_record(steps)

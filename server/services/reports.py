@@ -12,7 +12,6 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from dataclasses import asdict, dataclass
 from datetime import date
-from itertools import groupby
 from typing import Any
 
 from sqlalchemy import Select, select
@@ -32,10 +31,10 @@ from server.domain.reports import (
     period_start,
     periods,
 )
-from server.domain.stats import Step, TicketRecord, ticket_record
-from server.domain.tickets import EventKind
+from server.domain.stats import TicketRecord
 from server.models import Agency, Counter, Service, SurveyResponse, Ticket, TicketEvent, User
 from server.services.context import Context
+from server.services.events import fold_records, step_query
 from server.services.presenters import iso
 from server.services.settings import setting
 from server.services.survey import ikm_figures, ikm_report
@@ -115,22 +114,9 @@ def ticket_days(session: Session, scope: ReportFilter) -> Iterator[tuple[date, T
         if not chunk:
             return
         days = {ticket_id: day for ticket_id, day in chunk}
-        events = session.execute(
-            select(
-                TicketEvent.ticket_id,
-                TicketEvent.kind,
-                TicketEvent.at,
-                TicketEvent.service_id,
-                TicketEvent.counter_id,
-                TicketEvent.officer_id,
-            )
-            .where(TicketEvent.ticket_id.in_(list(days)))
-            .order_by(TicketEvent.ticket_id, TicketEvent.id)
-        ).all()
-        for ticket_id, rows in groupby(events, key=lambda row: row.ticket_id):
-            steps = [Step(r.kind, r.at, r.service_id, r.counter_id, r.officer_id) for r in rows]
-            if steps[0].kind == EventKind.ISSUED:
-                yield days[ticket_id], ticket_record(steps)
+        rows = session.execute(step_query().where(TicketEvent.ticket_id.in_(list(days))))
+        for ticket_id, record in fold_records(rows):
+            yield days[ticket_id], record
         last_id = chunk[-1].id
 
 
