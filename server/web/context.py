@@ -8,17 +8,23 @@ from flask import Flask, current_app, has_request_context, request
 
 from server.extensions import socketio
 from server.services.context import Context, system_clock
-from server.services.publisher import Publisher, SocketIOPublisher
+from server.services.publisher import Publisher, SocketIOPublisher, ThrottledPublisher
 
 PUBLISHER = "antre_publisher"
 
 
 def init_app(app: Flask) -> None:
-    """Attach the publisher (Socket.IO unless a test set its own) and the hall's zone."""
-    app.extensions.setdefault(
-        PUBLISHER, app.config.get("ANTRE_PUBLISHER") or SocketIOPublisher(socketio)
-    )
+    """Attach the publisher (Socket.IO, its state events throttled, unless a test set its own)
+    and the hall's zone."""
+    if PUBLISHER not in app.extensions:
+        app.extensions[PUBLISHER] = app.config.get("ANTRE_PUBLISHER") or _socketio_publisher(app)
     app.extensions["antre_zone"] = ZoneInfo(app.config["ANTRE_TIMEZONE"])
+
+
+def _socketio_publisher(app: Flask) -> Publisher:
+    interval_s = app.config["ANTRE_STATE_INTERVAL_MS"] / 1000
+    sockets = SocketIOPublisher(socketio)
+    return ThrottledPublisher(sockets, interval_s) if interval_s > 0 else sockets
 
 
 def publisher() -> Publisher:
