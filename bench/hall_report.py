@@ -204,20 +204,21 @@ def tables(results: dict[str, Any]) -> str:
         issue, call = hall["issue"], hall["call"]
         rows.append(["issue", hall["waiting"], issue["tickets"], issue["tickets_per_s"],
                      *issue["request"].values(), "", "", "", issue["errors"],
-                     issue["duplicate_numbers"]])  # fmt: skip
+                     issue["duplicate_numbers"],
+                     issue.get("server_cpu_ms_per_op", "")])  # fmt: skip
         rows.append(_call_row("call", hall["waiting"], call))
         for where in ("same", "other"):
             if f"to_display_{where}_process" in call:
                 split = call[f"to_display_{where}_process"]
                 latency = [split["p50_ms"], split["p95_ms"], split["p99_ms"]]
-                rows.append([f"  {where} process", *[""] * 7, *latency, "", ""])
+                rows.append([f"  {where} process", *[""] * 7, *latency, "", "", ""])
     rows.append(_call_row("bare emit", None, results["bare"]["call"]))
     if results["connections"]:
         connections = results["connections"]
         rows.append(_call_row(f"{connections['connections']} displays", None, connections["call"]))
     steps = _table(
         ["step", "waiting", "ops", "ops/s", "req p50", "p95", "p99", "max",
-         "display p50", "p95", "p99", "errors", "dups"],
+         "display p50", "p95", "p99", "errors", "dups", "cpu ms/op"],
         rows,
     )  # fmt: skip
     memory_rows = [
@@ -258,4 +259,5 @@ def _call_row(step: str, waiting: int | None, call: dict[str, Any]) -> list[Any]
     failed = call["errors"] + call["missed"]
     twice = call["duplicate_calls"] + call["duplicate_deliveries"]
     return [step, waiting, call["calls"], call["calls_per_s"], *call["request"].values(),
-            display["p50_ms"], display["p95_ms"], display["p99_ms"], failed, twice]  # fmt: skip
+            display["p50_ms"], display["p95_ms"], display["p99_ms"], failed, twice,
+            call.get("server_cpu_ms_per_op", "")]  # fmt: skip

@@ -225,6 +225,15 @@ class ServerProcess:
             "master_rss_mib": memory_of(self.process.pid, "VmRSS"),
         }
 
+    def cpu_s(self) -> float | None:
+        """CPU seconds (user and system) the worker has used so far, from /proc."""
+        worker = self.worker_pid()
+        try:
+            fields = Path(f"/proc/{worker}/stat").read_text().rsplit(")", 1)[1].split()
+        except (OSError, TypeError):
+            return None
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
     def stop(self) -> None:
         self.process.terminate()
         try:

@@ -71,6 +71,7 @@ from bench.hall_setup import (  # noqa: E402
     BENCH_LIMITS,
     SPARE_THREADS,
     PairedDevices,
+    ServerProcess,
     Serving,
     prepare_hall,
     scratch_database,
@@ -135,11 +136,14 @@ def run_hall(options: argparse.Namespace, waiting: int, workdir: Path) -> dict[s
                 issue_tickets(urls, kiosks, len(kiosks), ids["services"])  # warm-up
                 work_counters(urls, desks, len(desks), call_and_complete)  # warm-up
                 displays.take()
+                cpu = server_cpu(servers)
                 issues = issue_tickets(urls, kiosks, options.operations, ids["services"])
+                issue_cpu, cpu = server_cpu(servers) - cpu, server_cpu(servers)
                 _, issue_events = displays.take()
                 calls = work_counters(
                     urls, desks, options.operations, call_and_complete, options.call_rate
                 )
+                call_cpu = server_cpu(servers) - cpu
                 called = {call.body["id"] for call in calls if call.status == 200 and call.body}
                 receipts = displays.wait_for(called)
                 memory = [server.rss_mib() for server in servers]
@@ -151,12 +155,23 @@ def run_hall(options: argparse.Namespace, waiting: int, workdir: Path) -> dict[s
         in_database = hall_report.database_duplicates(database_url)
     return {
         "waiting": waiting,
-        "issue": hall_report.issue_summary(issues, issue_events, options),
-        "call": hall_report.call_summary(calls, receipts, options),
+        "issue": {
+            **hall_report.issue_summary(issues, issue_events, options),
+            "server_cpu_ms_per_op": round(1000 * issue_cpu / options.operations, 2),
+        },
+        "call": {
+            **hall_report.call_summary(calls, receipts, options),
+            "server_cpu_ms_per_op": round(1000 * call_cpu / options.operations, 2),
+        },
         "database_duplicates": in_database,
         "memory": memory,
         "displays_connect_s": round(displays.connect_s, 2),
     }
+
+
+def server_cpu(servers: list[ServerProcess]) -> float:
+    """CPU seconds the servers' workers have used so far, all together."""
+    return sum(server.cpu_s() or 0.0 for server in servers)
 
 
 def run_bare(options: argparse.Namespace, workdir: Path) -> dict[str, Any]:
@@ -175,7 +190,9 @@ def run_bare(options: argparse.Namespace, workdir: Path) -> dict[str, Any]:
             ]
             work_counters(urls, desks, len(desks), bare_emit, first=10**6)  # warm-up
             displays.take()
+            cpu = server_cpu(servers)
             calls = work_counters(urls, desks, options.operations, bare_emit, options.call_rate)
+            cpu = server_cpu(servers) - cpu
             receipts = displays.wait_for({call.body["id"] for call in calls if call.body})
             memory = [server.rss_mib() for server in servers]
         finally:
@@ -183,7 +200,9 @@ def run_bare(options: argparse.Namespace, workdir: Path) -> dict[str, Any]:
     finally:
         for server in servers:
             server.stop()
-    return {"call": hall_report.call_summary(calls, receipts, options), "memory": memory}
+    call = hall_report.call_summary(calls, receipts, options)
+    call["server_cpu_ms_per_op"] = round(1000 * cpu / options.operations, 2)
+    return {"call": call, "memory": memory}
 
 
 def run_connections(options: argparse.Namespace, workdir: Path) -> dict[str, Any]:

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import bindparam, delete, func, select
 from sqlalchemy.orm import Session
 
 from server.db import write_transaction
@@ -128,15 +128,18 @@ def revoke_device(session: Session, code: str) -> Device:
     return device
 
 
+DEVICE_BY_TOKEN = (  # asked on every request of a kiosk or display: prepared once
+    select(Device)
+    .join(DeviceToken, DeviceToken.device_id == Device.id)
+    .where(DeviceToken.token_hash == bindparam("token_hash"))
+)
+
+
 def device_for_token(session: Session, token: str | None) -> Device | None:
     """The paired device holding this token, or None."""
     if not token or len(token) > 128:
         return None
-    return session.scalars(
-        select(Device)
-        .join(DeviceToken, DeviceToken.device_id == Device.id)
-        .where(DeviceToken.token_hash == secret_hash(token))
-    ).first()
+    return session.scalars(DEVICE_BY_TOKEN, {"token_hash": secret_hash(token)}).first()
 
 
 def live_token_hashes(session: Session, hashes: set[str]) -> set[str]:

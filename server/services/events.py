@@ -27,6 +27,21 @@ def record_event(
     detail: str | None = None,
 ) -> TicketEvent:
     """Log one change of the ticket; flushed so the event has its id."""
+    event = add_event(session, ticket, kind, at, counter, officer_id, detail)
+    session.flush()
+    return event
+
+
+def add_event(
+    session: Session,
+    ticket: Ticket,
+    kind: EventKind,
+    at: datetime,
+    counter: Counter | None = None,
+    officer_id: int | None = None,
+    detail: str | None = None,
+) -> TicketEvent:
+    """Log one change of the ticket, written with the transaction's next flush."""
     event = TicketEvent(
         ticket_id=ticket.id,
         kind=kind,
@@ -38,7 +53,6 @@ def record_event(
         detail=detail,
     )
     session.add(event)
-    session.flush()
     return event
 
 

@@ -6,6 +6,7 @@ import secrets
 from datetime import date, datetime
 from typing import Any
 
+from sqlalchemy import bindparam, insert
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
@@ -14,14 +15,35 @@ from server.db import write_transaction
 from server.domain.calendar import availability, parse_hours, service_day
 from server.domain.errors import InvalidInput, NotFound, ServiceClosed
 from server.domain.tickets import PRIORITY_CLASSES, EventKind, TicketStatus, format_number
-from server.models import DailySequence, Service, Ticket
+from server.models import DailySequence, Service, Ticket, TicketEvent
 from server.services import printing, queue, rooms
 from server.services.context import Context
-from server.services.events import record_event
 from server.services.presenters import ticket_json
 from server.services.publisher import Outbox
 
 LANGUAGES = ("id", "en")
+NEW_TICKET: dict[str, Any] = {
+    "status": TicketStatus.WAITING,
+    "target_counter_id": None,
+    "note": None,
+    "counter_id": None,
+    "recall_count": 0,
+    "called_at": None,
+    "served_at": None,
+    "finished_at": None,
+}
+INSERT_TICKET = insert(Ticket).returning(Ticket.id)
+INSERT_EVENT = insert(TicketEvent)
+UPSERTS = {
+    name: dialect_insert(DailySequence)
+    .values(service_id=bindparam("service_id"), service_day=bindparam("service_day"), last_number=1)
+    .on_conflict_do_update(
+        index_elements=["service_id", "service_day"],
+        set_={"last_number": DailySequence.last_number + 1},
+    )
+    .returning(DailySequence.last_number)
+    for name, dialect_insert in (("postgresql", postgresql_insert), ("sqlite", sqlite_insert))
+}
 
 
 def issue_ticket(
@@ -40,36 +62,65 @@ def issue_ticket(
     with write_transaction(session):
         device = None if kiosk is None else printing.kiosk_by_code(session, kiosk)
         service = _service(session, service_id)
-        _require_open(service, _issued_today(session, service.id, day), ctx, now)
         sequence = _take_sequence(session, service.id, day)
-        if service.daily_quota is not None and sequence > service.daily_quota:
-            _require_open(service, sequence - 1, ctx, now)
-        ticket = Ticket(
-            token=secrets.token_urlsafe(24),
-            service=service,
-            issued_service_id=service.id,
-            service_day=day,
-            sequence=sequence,
-            number=format_number(service.prefix, sequence),
-            status=TicketStatus.WAITING,
-            priority=priority or priority_class is not None,
-            priority_class=priority_class,
-            lang=lang,
-            issued_at=now,
-            arrived_at=now,
+        _require_open(service, sequence - 1, ctx, now)
+        ticket = _insert_ticket(
+            session,
+            service,
+            sequence,
+            {
+                "service_day": day,
+                "priority": priority or priority_class is not None,
+                "priority_class": priority_class,
+                "lang": lang,
+                "issued_at": now,
+                "arrived_at": now,
+            },
         )
-        session.add(ticket)
-        session.flush()
-        record_event(session, ticket, EventKind.ISSUED, now)
-        ahead = queue.ahead_of(session, ticket)
-        estimate = queue.estimate_for(session, service, ahead, day, ctx)
-        view = ticket_json(ticket, ctx, ahead, estimate)
+        waiting = queue.waiting_count(session, service.id, day)  # this ticket is the last
+        counters = rooms.serving_counters(session, service.id)
+        serving = queue.open_or_all(counters)
+        estimate = queue.estimate_for(session, service, waiting - 1, day, ctx, serving)
+        view = ticket_json(ticket, ctx, waiting - 1, estimate)
         if device is not None:
-            view["print"] = printing.queue_print(session, ctx, outbox, ticket, device, view)
+            view["print"] = printing.queue_print(session, ctx, outbox, ticket, device, view, True)
         outbox.add("ticket_issued", {"ticket": view}, [rooms.STAFF])
-        queue.announce_queue(session, outbox, service.id, day)
+        screens = rooms.service_rooms(service.id, counters)
+        queue.announce_waiting(outbox, service.id, waiting, screens)
     outbox.send(ctx.publisher)
     return view
+
+
+def _insert_ticket(
+    session: Session, service: Service, sequence: int, chosen: dict[str, Any]
+) -> Ticket:
+    """Write the ticket and its `issued` event with two prepared inserts (issuing is the hall's
+    busiest write); the ticket returned is the row as written, to present, outside the session."""
+    values = {
+        **NEW_TICKET,
+        **chosen,
+        "token": secrets.token_urlsafe(24),
+        "service_id": service.id,
+        "issued_service_id": service.id,
+        "sequence": sequence,
+        "number": format_number(service.prefix, sequence),
+    }
+    connection = session.connection()
+    ticket_id = connection.execute(INSERT_TICKET, values).scalar_one()
+    connection.execute(
+        INSERT_EVENT,
+        {
+            "ticket_id": ticket_id,
+            "kind": EventKind.ISSUED,
+            "at": values["issued_at"],
+            "status": TicketStatus.WAITING,
+            "service_id": service.id,
+            "counter_id": None,
+            "officer_id": None,
+            "detail": None,
+        },
+    )
+    return Ticket(id=ticket_id, service=service, **values)
 
 
 def _check_choices(lang: str, priority_class: str | None) -> None:
@@ -93,11 +144,6 @@ def _service(session: Session, service_id: int) -> Service:
     return service
 
 
-def _issued_today(session: Session, service_id: int, day: date) -> int:
-    sequence = session.get(DailySequence, (service_id, day))
-    return sequence.last_number if sequence else 0
-
-
 def _require_open(service: Service, issued_today: int, ctx: Context, now: datetime) -> None:
     hours = parse_hours(service.hours)
     state = availability(hours, service.daily_quota, issued_today, ctx.local(now), service.enabled)
@@ -111,15 +157,6 @@ def _require_open(service: Service, issued_today: int, ctx: Context, now: dateti
 
 def _take_sequence(session: Session, service_id: int, day: date) -> int:
     """Take the next daily number with one atomic upsert, in the caller's transaction."""
-    dialect = session.get_bind().dialect.name
-    insert = postgresql_insert if dialect == "postgresql" else sqlite_insert
-    statement = (
-        insert(DailySequence)
-        .values(service_id=service_id, service_day=day, last_number=1)
-        .on_conflict_do_update(
-            index_elements=["service_id", "service_day"],
-            set_={"last_number": DailySequence.last_number + 1},
-        )
-        .returning(DailySequence.last_number)
-    )
-    return session.execute(statement).scalar_one()
+    connection = session.connection()
+    upsert = UPSERTS[connection.dialect.name]
+    return connection.execute(upsert, {"service_id": service_id, "service_day": day}).scalar_one()

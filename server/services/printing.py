@@ -11,7 +11,7 @@ import secrets
 from datetime import timedelta
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, insert, select
 from sqlalchemy.orm import Session
 
 from server.db import write_transaction
@@ -26,12 +26,14 @@ from server.services.settings import setting
 
 FRESH_JOB = timedelta(seconds=30)
 PAPER_STATES = ("ok", "near_end", "out", "unknown")
+DEVICE_BY_CODE = select(Device).where(Device.code == bindparam("code"))
+INSERT_JOB = insert(PrintJob)
 REPRINTABLE = frozenset({TicketStatus.WAITING, TicketStatus.CALLED, TicketStatus.HELD})
 
 
 def kiosk_by_code(session: Session, code: Any) -> Device:
     """The kiosk with this code, or a clear 400."""
-    device = session.scalars(select(Device).where(Device.code == str(code))).first()
+    device = session.scalars(DEVICE_BY_CODE, {"code": str(code)}).first()
     if device is None or device.kind != "kiosk":
         raise InvalidInput(
             "unknown_kiosk", f"Kios '{code}' tidak dikenal.", f"Unknown kiosk '{code}'."
@@ -46,23 +48,32 @@ def queue_print(
     ticket: Ticket,
     device: Device,
     view: dict[str, Any],
+    first: bool = False,
 ) -> dict[str, Any]:
-    """Create a print job in the caller's transaction; it goes out after the commit."""
-    copy = session.scalar(select(func.count()).where(PrintJob.ticket_id == ticket.id)) or 0
+    """Create a print job in the caller's transaction; it goes out after the commit. `first`
+    says the ticket was issued in this transaction, so no copy was printed before."""
+    copy = 0 if first else _copies(session, ticket.id)
     status = "pending" if device.agent_connected_at else "no_agent"
-    job = PrintJob(
-        id=f"j-{secrets.token_hex(10)}",
-        ticket_id=ticket.id,
-        device_id=device.id,
-        copy=copy,
-        status=status,
-        created_at=ctx.now(),
-    )
-    session.add(job)
+    values = {
+        "id": f"j-{secrets.token_hex(10)}",
+        "ticket_id": ticket.id,
+        "device_id": device.id,
+        "copy": copy,
+        "status": status,
+        "created_at": ctx.now(),
+        "finished_at": None,
+        "error": None,
+    }
+    session.connection().execute(INSERT_JOB, values)  # one prepared insert, as the ticket's
+    job = PrintJob(**values)
     if status == "pending":
         payload = job_payload(session, job, ticket, view)
         outbox.add("print_ticket", payload, [rooms.kiosk_room(device.id)], AGENT_NAMESPACE)
     return {"job_id": job.id, "status": status, "copy": copy}
+
+
+def _copies(session: Session, ticket_id: int) -> int:
+    return session.scalar(select(func.count()).where(PrintJob.ticket_id == ticket_id)) or 0
 
 
 def job_payload(

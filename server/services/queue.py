@@ -5,13 +5,13 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import and_, bindparam, func, or_, select
 from sqlalchemy.orm import Session
 
 from server.domain.estimates import estimate_wait_s, mean_service_seconds
 from server.domain.routing import Candidate, RecentCall
 from server.domain.tickets import EventKind, TicketStatus
-from server.models import Counter, CounterService, Service, Ticket, TicketEvent
+from server.models import Service, Ticket, TicketEvent
 from server.services import rooms
 from server.services.context import Context
 from server.services.presenters import ticket_json
@@ -30,18 +30,27 @@ def waiting_counts(session: Session, day: date) -> dict[int, int]:
     return {service_id: count for service_id, count in rows}
 
 
+WAITING_COUNT = select(func.count()).where(
+    Ticket.service_id == bindparam("service_id"),
+    Ticket.service_day == bindparam("day"),
+    Ticket.status == TicketStatus.WAITING,
+)
+RECENT_SERVICE_TIMES = (
+    select(Ticket.called_at, Ticket.finished_at)
+    .where(
+        Ticket.service_id == bindparam("service_id"),
+        Ticket.service_day == bindparam("day"),
+        Ticket.status == TicketStatus.DONE,
+    )
+    .order_by(Ticket.finished_at.desc())
+    .limit(RECENT_SERVICES)
+)
+
+
 def waiting_count(session: Session, service_id: int, day: date) -> int:
     """Waiting tickets of one service on a service day."""
-    return (
-        session.scalar(
-            select(func.count()).where(
-                Ticket.service_id == service_id,
-                Ticket.service_day == day,
-                Ticket.status == TicketStatus.WAITING,
-            )
-        )
-        or 0
-    )
+    params = {"service_id": service_id, "day": day}
+    return session.connection().execute(WAITING_COUNT, params).scalar_one()
 
 
 def ahead_of(session: Session, ticket: Ticket) -> int:
@@ -105,33 +114,37 @@ def queue_heads(
 
 def serving_counters(session: Session, service_id: int) -> int:
     """Counters that serve the service and are open, or all that serve it before any opens."""
-    base = select(func.count()).select_from(CounterService).join(Counter)
-    base = base.where(CounterService.service_id == service_id)
-    return session.scalar(base.where(Counter.status == "open")) or session.scalar(base) or 0
+    return open_or_all(rooms.serving_counters(session, service_id))
+
+
+def open_or_all(counters: list[rooms.ServingCounter]) -> int:
+    """How many of a service's counters share its queue now: the open ones, or all of them
+    before any opens (so that a morning's first tickets get an estimate)."""
+    return sum(counter.status == "open" for counter in counters) or len(counters)
 
 
 def mean_service_s(session: Session, service: Service, day: date, ctx: Context) -> float:
     """Mean duration of the service's latest completed tickets today."""
-    rows = session.execute(
-        select(Ticket.called_at, Ticket.finished_at)
-        .where(
-            Ticket.service_id == service.id,
-            Ticket.service_day == day,
-            Ticket.status == TicketStatus.DONE,
-        )
-        .order_by(Ticket.finished_at.desc())
-        .limit(RECENT_SERVICES)
-    )
+    params = {"service_id": service.id, "day": day}
+    rows = session.connection().execute(RECENT_SERVICE_TIMES, params)
     durations = [(finished - called).total_seconds() for called, finished in rows]
     return mean_service_seconds(durations, service.default_service_s or ctx.default_service_s)
 
 
 def estimate_for(
-    session: Session, service: Service, ahead: int, day: date, ctx: Context
+    session: Session,
+    service: Service,
+    ahead: int,
+    day: date,
+    ctx: Context,
+    serving: int | None = None,
 ) -> int | None:
-    """Estimated seconds until a visitor with `ahead` people in front is called."""
+    """Estimated seconds until a visitor with `ahead` people in front is called (`serving`:
+    the counters sharing the queue, when the caller has counted them)."""
     mean = mean_service_s(session, service, day, ctx)
-    return estimate_wait_s(ahead, mean, serving_counters(session, service.id))
+    if serving is None:
+        serving = serving_counters(session, service.id)
+    return estimate_wait_s(ahead, mean, serving)
 
 
 def ticket_with_place(session: Session, ctx: Context, ticket: Ticket) -> dict[str, Any]:
@@ -147,8 +160,12 @@ def ticket_with_place(session: Session, ctx: Context, ticket: Ticket) -> dict[st
 def announce_queue(session: Session, outbox: Outbox, service_id: int, day: date) -> None:
     """Queue a `queue_changed` event with the service's new waiting count."""
     waiting = waiting_count(session, service_id, day)
-    payload = {"service_id": service_id, "waiting": waiting}
-    outbox.add("queue_changed", payload, rooms.for_service(session, service_id))
+    announce_waiting(outbox, service_id, waiting, rooms.for_service(session, service_id))
+
+
+def announce_waiting(outbox: Outbox, service_id: int, waiting: int, screens: list[str]) -> None:
+    """Queue a `queue_changed` event with a waiting count the caller has counted."""
+    outbox.add("queue_changed", {"service_id": service_id, "waiting": waiting}, screens)
 
 
 def recent_calls(

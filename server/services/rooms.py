@@ -2,12 +2,27 @@
 
 from __future__ import annotations
 
-from sqlalchemy import select
+from typing import NamedTuple
+
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
 from server.models import Counter, CounterService, Device, Service, Ticket, Zone
 
 STAFF = "staff"
+SERVING_COUNTERS = (
+    select(Counter.id, Counter.zone_id, Counter.status)
+    .join(CounterService, CounterService.counter_id == Counter.id)
+    .where(CounterService.service_id == bindparam("service_id"))
+)
+
+
+class ServingCounter(NamedTuple):
+    """A counter that serves a service, as its screens and the wait estimate need it."""
+
+    id: int
+    zone_id: int
+    status: str
 
 
 def zone_room(zone_id: int) -> str:
@@ -32,15 +47,21 @@ def service_room(service_id: int) -> str:
 
 def for_service(session: Session, service_id: int) -> list[str]:
     """Every screen that shows the service's queue."""
-    rows = session.execute(
-        select(Counter.id, Counter.zone_id)
-        .join(CounterService, CounterService.counter_id == Counter.id)
-        .where(CounterService.service_id == service_id)
-    ).all()
-    zones = sorted({zone_room(zone_id) for _, zone_id in rows})
+    return service_rooms(service_id, serving_counters(session, service_id))
+
+
+def serving_counters(session: Session, service_id: int) -> list[ServingCounter]:
+    """The counters that serve a service: where they stand and whether they are open."""
+    rows = session.connection().execute(SERVING_COUNTERS, {"service_id": service_id})
+    return [ServingCounter(*row) for row in rows]
+
+
+def service_rooms(service_id: int, counters: list[ServingCounter]) -> list[str]:
+    """The rooms of a service's screens, given the counters that serve it."""
+    zones = sorted({zone_room(counter.zone_id) for counter in counters})
     return [
         *zones,
-        *(counter_room(counter_id) for counter_id, _ in rows),
+        *(counter_room(counter.id) for counter in counters),
         service_room(service_id),
         STAFF,
     ]
