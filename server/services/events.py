@@ -7,7 +7,7 @@ from datetime import datetime
 from itertools import groupby
 from typing import Any
 
-from sqlalchemy import Select, select
+from sqlalchemy import Select, insert, select
 from sqlalchemy.orm import Session
 
 from server.domain.stats import Step, TicketRecord, ticket_record
@@ -15,6 +15,8 @@ from server.domain.tickets import ACTIVE_AT_COUNTER, EventKind
 from server.models import Counter, Ticket, TicketEvent
 from server.services.context import Context
 from server.services.presenters import ticket_json
+
+INSERT_EVENT = insert(TicketEvent).returning(TicketEvent.id)
 
 
 def record_event(
@@ -26,34 +28,21 @@ def record_event(
     officer_id: int | None = None,
     detail: str | None = None,
 ) -> TicketEvent:
-    """Log one change of the ticket; flushed so the event has its id."""
-    event = add_event(session, ticket, kind, at, counter, officer_id, detail)
+    """Log one change of the ticket with one prepared insert (after writing what is pending, so
+    the ticket's row is there); the event returned has its id and is not in the session."""
+    values = {
+        "ticket_id": ticket.id,
+        "kind": kind,
+        "at": at,
+        "status": ticket.status,
+        "service_id": ticket.service_id,
+        "counter_id": counter.id if counter else ticket.counter_id,
+        "officer_id": officer_id,
+        "detail": detail,
+    }
     session.flush()
-    return event
-
-
-def add_event(
-    session: Session,
-    ticket: Ticket,
-    kind: EventKind,
-    at: datetime,
-    counter: Counter | None = None,
-    officer_id: int | None = None,
-    detail: str | None = None,
-) -> TicketEvent:
-    """Log one change of the ticket, written with the transaction's next flush."""
-    event = TicketEvent(
-        ticket_id=ticket.id,
-        kind=kind,
-        at=at,
-        status=ticket.status,
-        service_id=ticket.service_id,
-        counter_id=counter.id if counter else ticket.counter_id,
-        officer_id=officer_id,
-        detail=detail,
-    )
-    session.add(event)
-    return event
+    event_id = session.connection().execute(INSERT_EVENT, values).scalar_one()
+    return TicketEvent(id=event_id, **values)
 
 
 def current_ticket(session: Session, counter_id: int) -> Ticket | None:

@@ -15,9 +15,10 @@ from server.db import write_transaction
 from server.domain.calendar import availability, parse_hours, service_day
 from server.domain.errors import InvalidInput, NotFound, ServiceClosed
 from server.domain.tickets import PRIORITY_CLASSES, EventKind, TicketStatus, format_number
-from server.models import DailySequence, Service, Ticket, TicketEvent
+from server.models import DailySequence, Service, Ticket
 from server.services import printing, queue, rooms
 from server.services.context import Context
+from server.services.events import record_event
 from server.services.presenters import ticket_json
 from server.services.publisher import Outbox
 
@@ -33,7 +34,6 @@ NEW_TICKET: dict[str, Any] = {
     "finished_at": None,
 }
 INSERT_TICKET = insert(Ticket).returning(Ticket.id)
-INSERT_EVENT = insert(TicketEvent)
 UPSERTS = {
     name: dialect_insert(DailySequence)
     .values(service_id=bindparam("service_id"), service_day=bindparam("service_day"), last_number=1)
@@ -105,22 +105,10 @@ def _insert_ticket(
         "sequence": sequence,
         "number": format_number(service.prefix, sequence),
     }
-    connection = session.connection()
-    ticket_id = connection.execute(INSERT_TICKET, values).scalar_one()
-    connection.execute(
-        INSERT_EVENT,
-        {
-            "ticket_id": ticket_id,
-            "kind": EventKind.ISSUED,
-            "at": values["issued_at"],
-            "status": TicketStatus.WAITING,
-            "service_id": service.id,
-            "counter_id": None,
-            "officer_id": None,
-            "detail": None,
-        },
-    )
-    return Ticket(id=ticket_id, service=service, **values)
+    ticket_id = session.connection().execute(INSERT_TICKET, values).scalar_one()
+    ticket = Ticket(id=ticket_id, service=service, **values)
+    record_event(session, ticket, EventKind.ISSUED, values["issued_at"])
+    return ticket
 
 
 def _check_choices(lang: str, priority_class: str | None) -> None:

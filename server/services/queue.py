@@ -71,42 +71,43 @@ def ahead_of(session: Session, ticket: Ticket) -> int:
     )
 
 
+WAITING_HERE = (
+    Ticket.service_day == bindparam("day"),
+    Ticket.status == TicketStatus.WAITING,
+)
+SERVICE_HEAD = (  # one index entry (`ix_tickets_heads`) however long the queue
+    select(Ticket.id, Ticket.arrived_at)
+    .where(
+        Ticket.service_id == bindparam("service_id"),
+        *WAITING_HERE,
+        Ticket.priority == bindparam("priority"),
+        or_(Ticket.target_counter_id.is_(None), Ticket.target_counter_id == bindparam("counter")),
+    )
+    .order_by(Ticket.arrived_at, Ticket.id)
+    .limit(1)
+)
+SENT_HERE_HEAD = (  # one index entry (`ix_tickets_sent_to_counter`)
+    select(Ticket.id, Ticket.service_id, Ticket.arrived_at, Ticket.priority)
+    .where(Ticket.target_counter_id == bindparam("counter"), *WAITING_HERE)
+    .order_by(Ticket.arrived_at, Ticket.id)
+    .limit(1)
+)
+
+
 def queue_heads(
     session: Session, service_ids: list[int], day: date, counter_id: int | None = None
 ) -> list[Candidate]:
     """The first waiting ticket of each service and class that this counter may call, and the
     first ticket addressed to this counter by name (resumed here or transferred to it)."""
-    open_to_counter = or_(
-        Ticket.target_counter_id.is_(None), Ticket.target_counter_id == counter_id
-    )
-    candidates = []
+    connection, candidates = session.connection(), []
     for service_id in service_ids:
         for priority in (False, True):
-            row = session.execute(
-                select(Ticket.id, Ticket.arrived_at)
-                .where(
-                    Ticket.service_id == service_id,
-                    Ticket.service_day == day,
-                    Ticket.status == TicketStatus.WAITING,
-                    Ticket.priority == priority,
-                    open_to_counter,
-                )
-                .order_by(Ticket.arrived_at, Ticket.id)
-                .limit(1)
-            ).first()
+            params = {"service_id": service_id, "day": day, "priority": priority}
+            row = connection.execute(SERVICE_HEAD, {**params, "counter": counter_id}).first()
             if row:
                 candidates.append(Candidate(row.id, service_id, row.arrived_at, priority))
     if counter_id is not None:
-        row = session.execute(
-            select(Ticket.id, Ticket.service_id, Ticket.arrived_at, Ticket.priority)
-            .where(
-                Ticket.target_counter_id == counter_id,
-                Ticket.service_day == day,
-                Ticket.status == TicketStatus.WAITING,
-            )
-            .order_by(Ticket.arrived_at, Ticket.id)
-            .limit(1)
-        ).first()
+        row = connection.execute(SENT_HERE_HEAD, {"counter": counter_id, "day": day}).first()
         if row:
             candidates.append(Candidate(row.id, row.service_id, row.arrived_at, row.priority, True))
     return candidates
@@ -168,19 +169,23 @@ def announce_waiting(outbox: Outbox, service_id: int, waiting: int, screens: lis
     outbox.add("queue_changed", {"service_id": service_id, "waiting": waiting}, screens)
 
 
+RECENT_CALLS = (
+    select(TicketEvent.service_id, Ticket.priority)
+    .join(Ticket, Ticket.id == TicketEvent.ticket_id)
+    .where(
+        TicketEvent.counter_id == bindparam("counter"),
+        TicketEvent.kind == EventKind.CALLED,
+        TicketEvent.at >= bindparam("since"),
+    )
+    .order_by(TicketEvent.id.desc())
+    .limit(bindparam("limit"))
+)
+
+
 def recent_calls(
     session: Session, counter_id: int, since: datetime, limit: int = 20
 ) -> list[RecentCall]:
     """The counter's latest calls since `since`, oldest first, for fair routing."""
-    rows = session.execute(
-        select(TicketEvent.service_id, Ticket.priority)
-        .join(Ticket, Ticket.id == TicketEvent.ticket_id)
-        .where(
-            TicketEvent.counter_id == counter_id,
-            TicketEvent.kind == EventKind.CALLED,
-            TicketEvent.at >= since,
-        )
-        .order_by(TicketEvent.id.desc())
-        .limit(limit)
-    ).all()
+    params = {"counter": counter_id, "since": since, "limit": limit}
+    rows = session.connection().execute(RECENT_CALLS, params).all()
     return [RecentCall(service_id, priority) for service_id, priority in reversed(rows)]
