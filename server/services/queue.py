@@ -75,7 +75,11 @@ WAITING_HERE = (
     Ticket.service_day == bindparam("day"),
     Ticket.status == TicketStatus.WAITING,
 )
-SERVICE_HEAD = (  # one index entry (`ix_tickets_heads`) however long the queue
+# Each head query reads one index entry however long the queue. On PostgreSQL it also locks
+# the head it returns and skips heads other counters' calls hold, so counters calling at once
+# each find a ticket of their own instead of waiting on one another's row locks (SQLite has a
+# single writer and no row locks: the clause is not rendered there).
+SERVICE_HEAD = (  # `ix_tickets_heads`
     select(Ticket.id, Ticket.arrived_at)
     .where(
         Ticket.service_id == bindparam("service_id"),
@@ -85,12 +89,14 @@ SERVICE_HEAD = (  # one index entry (`ix_tickets_heads`) however long the queue
     )
     .order_by(Ticket.arrived_at, Ticket.id)
     .limit(1)
+    .with_for_update(skip_locked=True)
 )
-SENT_HERE_HEAD = (  # one index entry (`ix_tickets_sent_to_counter`)
+SENT_HERE_HEAD = (  # `ix_tickets_sent_to_counter`
     select(Ticket.id, Ticket.service_id, Ticket.arrived_at, Ticket.priority)
     .where(Ticket.target_counter_id == bindparam("counter"), *WAITING_HERE)
     .order_by(Ticket.arrived_at, Ticket.id)
     .limit(1)
+    .with_for_update(skip_locked=True)
 )
 
 

@@ -14,10 +14,12 @@ from pathlib import Path
 import pytest
 from flask import Flask
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from server import create_app
 from server.extensions import db
 from server.models import Counter, Service, Ticket, TicketEvent
+from server.services import queue
 from server.services.calling import call_next
 from server.services.counters import set_counter_status
 from server.services.hall_config import load_hall
@@ -133,3 +135,48 @@ def test_concurrent_counters_call_every_ticket_exactly_once(app: Flask) -> None:
         assert len(call_events) == len(set(call_events)) == len(issued)
         statuses = set(db.session.scalars(select(Ticket.status)).all())
         assert statuses == {"done"}
+
+
+@pytest.mark.postgres
+def test_a_counter_calls_past_a_head_another_counters_call_holds_on_postgresql(
+    postgres_url: str, tmp_path: Path
+) -> None:
+    app = next(busy_app(postgres_url, tmp_path))
+    first, second = issue_many_once(app, 2)
+    with app.app_context():
+        counter_ids = db.session.scalars(select(Counter.id).order_by(Counter.id)).all()
+        for counter in counter_ids[:2]:
+            set_counter_status(db.session, current_context(), counter, "open")
+        service = db.session.scalars(select(Service.id)).one()
+        day = db.session.scalars(select(Ticket.service_day)).first()
+    holding, held = threading.Event(), threading.Event()
+
+    def hold_the_head() -> None:  # counter 1's call, stopped after reading its head
+        with app.app_context(), db.engine.connect() as connection, connection.begin():
+            session = Session(bind=connection)
+            heads = queue.queue_heads(session, [service], day, counter_ids[0])
+            assert [head.ticket_id for head in heads] == [first]
+            holding.set()
+            held.wait(10)
+
+    holder = threading.Thread(target=hold_the_head)
+    holder.start()
+    try:
+        assert holding.wait(10)
+        with app.app_context():
+            called = call_next(db.session, current_context(), counter_ids[1])
+            db.session.remove()
+    finally:
+        held.set()
+        holder.join()
+    assert called is not None and called["id"] == second
+    with app.app_context():
+        db.engine.dispose()
+
+
+def issue_many_once(app: Flask, count: int) -> list[int]:
+    """Issue `count` tickets one after another; their ids in order."""
+    with app.app_context():
+        service = db.session.scalars(select(Service.id)).one()
+        ctx = current_context()
+        return [issue_ticket(db.session, ctx, service)["id"] for _ in range(count)]
