@@ -136,14 +136,14 @@ def run_hall(options: argparse.Namespace, waiting: int, workdir: Path) -> dict[s
                 issue_tickets(urls, kiosks, len(kiosks), ids["services"])  # warm-up
                 work_counters(urls, desks, len(desks), call_and_complete)  # warm-up
                 displays.take()
-                cpu = server_cpu(servers)
+                before = server_cpu(servers)
                 issues = issue_tickets(urls, kiosks, options.operations, ids["services"])
-                issue_cpu, cpu = server_cpu(servers) - cpu, server_cpu(servers)
+                issued = server_cpu(servers)
                 _, issue_events = displays.take()
                 calls = work_counters(
                     urls, desks, options.operations, call_and_complete, options.call_rate
                 )
-                call_cpu = server_cpu(servers) - cpu
+                issue_cpu, call_cpu = issued - before, server_cpu(servers) - issued
                 called = {call.body["id"] for call in calls if call.status == 200 and call.body}
                 receipts = displays.wait_for(called)
                 memory = [server.rss_mib() for server in servers]

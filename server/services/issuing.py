@@ -23,7 +23,7 @@ from server.services.presenters import ticket_json
 from server.services.publisher import Outbox
 
 LANGUAGES = ("id", "en")
-NEW_TICKET: dict[str, Any] = {
+NEW_TICKET: dict[str, Any] = {  # what a new ticket has, as the presenter reads it
     "status": TicketStatus.WAITING,
     "target_counter_id": None,
     "note": None,
@@ -63,7 +63,7 @@ def issue_ticket(
         device = None if kiosk is None else printing.kiosk_by_code(session, kiosk)
         service = _service(session, service_id)
         sequence = _take_sequence(session, service.id, day)
-        _require_open(service, sequence - 1, ctx, now)
+        _require_open(service, sequence - 1, ctx, now)  # refused: the rollback returns the number
         ticket = _insert_ticket(
             session,
             service,

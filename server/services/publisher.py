@@ -125,7 +125,7 @@ class ThrottledPublisher:
         now, due = self.clock(), []
         with self.lock:
             for key in list(self.held):
-                if now - self.last_sent.get(key, 0.0) >= self.interval_s:
+                if now - self.last_sent[key] >= self.interval_s:
                     due.append(self.held.pop(key))
                     self.last_sent[key] = now
             waits = [self.last_sent[key] + self.interval_s - now for key in self.held]

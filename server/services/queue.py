@@ -1,4 +1,8 @@
-"""Read-side questions about the queue: how many wait, who is ahead, how long it takes."""
+"""Read-side questions about the queue: how many wait, who is ahead, how long it takes.
+
+The questions asked on every issue and call run statements built once, on the session's
+connection: they see what the transaction has flushed, not objects still pending (the use cases
+ask them after `record_event`, which flushes)."""
 
 from __future__ import annotations
 

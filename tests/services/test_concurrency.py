@@ -137,12 +137,25 @@ def test_concurrent_counters_call_every_ticket_exactly_once(app: Flask) -> None:
         assert statuses == {"done"}
 
 
+def issue_in_turn(app: Flask, count: int) -> list[int]:
+    """Issue `count` tickets one after another; their ids in order."""
+    with app.app_context():
+        service = db.session.scalars(select(Service.id)).one()
+        ctx = current_context()
+        return [issue_ticket(db.session, ctx, service)["id"] for _ in range(count)]
+
+
+@pytest.fixture
+def postgres_app(postgres_url: str, tmp_path: Path) -> Iterator[Flask]:
+    yield from busy_app(postgres_url, tmp_path)
+
+
 @pytest.mark.postgres
 def test_a_counter_calls_past_a_head_another_counters_call_holds_on_postgresql(
-    postgres_url: str, tmp_path: Path
+    postgres_app: Flask,
 ) -> None:
-    app = next(busy_app(postgres_url, tmp_path))
-    first, second = issue_many_once(app, 2)
+    app = postgres_app
+    first, second = issue_in_turn(app, 2)
     with app.app_context():
         counter_ids = db.session.scalars(select(Counter.id).order_by(Counter.id)).all()
         for counter in counter_ids[:2]:
@@ -170,13 +183,3 @@ def test_a_counter_calls_past_a_head_another_counters_call_holds_on_postgresql(
         held.set()
         holder.join()
     assert called is not None and called["id"] == second
-    with app.app_context():
-        db.engine.dispose()
-
-
-def issue_many_once(app: Flask, count: int) -> list[int]:
-    """Issue `count` tickets one after another; their ids in order."""
-    with app.app_context():
-        service = db.session.scalars(select(Service.id)).one()
-        ctx = current_context()
-        return [issue_ticket(db.session, ctx, service)["id"] for _ in range(count)]
