@@ -302,20 +302,26 @@ class Displays:
             events += heard_events
         return receipts, events
 
-    def wait_for(self, ticket_ids: set[int], timeout_s: float = 15) -> list[tuple[int, int, float]]:
+    def wait_for(
+        self, ticket_ids: set[int], timeout_s: float = 15
+    ) -> tuple[list[tuple[int, int, float]], int]:
         """Receipts until every display heard every one of `ticket_ids` (or the time is up),
-        then for `SETTLE_S` more, so that a call heard twice is counted twice."""
+        then for `SETTLE_S` more, so that a call heard twice is counted twice; and how many
+        events of any kind were heard meanwhile."""
         receipts: list[tuple[int, int, float]] = []
-        deadline = time.monotonic() + timeout_s
+        events, deadline = 0, time.monotonic() + timeout_s
         while True:
-            receipts.extend(self.take()[0])
+            taken, heard_events = self.take()
+            receipts.extend(taken)
+            events += heard_events
             heard = {(display, ticket) for display, ticket, _ in receipts if ticket in ticket_ids}
             if len(heard) >= self.number * len(ticket_ids) or time.monotonic() > deadline:
                 break
             time.sleep(0.2)
         time.sleep(SETTLE_S)
-        receipts.extend(self.take()[0])
-        return receipts
+        taken, heard_events = self.take()
+        receipts.extend(taken)
+        return receipts, events + heard_events
 
     def close(self) -> None:
         for pipe in self.pipes:

@@ -145,7 +145,7 @@ def run_hall(options: argparse.Namespace, waiting: int, workdir: Path) -> dict[s
                 )
                 issue_cpu, call_cpu = issued - before, server_cpu(servers) - issued
                 called = {call.body["id"] for call in calls if call.status == 200 and call.body}
-                receipts = displays.wait_for(called)
+                receipts, call_events = displays.wait_for(called)
                 memory = [server.rss_mib() for server in servers]
             finally:
                 displays.close()
@@ -161,6 +161,7 @@ def run_hall(options: argparse.Namespace, waiting: int, workdir: Path) -> dict[s
         },
         "call": {
             **hall_report.call_summary(calls, receipts, options),
+            "events_heard_by_displays": call_events,
             "server_cpu_ms_per_op": round(1000 * call_cpu / options.operations, 2),
         },
         "database_duplicates": in_database,
@@ -193,7 +194,7 @@ def run_bare(options: argparse.Namespace, workdir: Path) -> dict[str, Any]:
             cpu = server_cpu(servers)
             calls = work_counters(urls, desks, options.operations, bare_emit, options.call_rate)
             cpu = server_cpu(servers) - cpu
-            receipts = displays.wait_for({call.body["id"] for call in calls if call.body})
+            receipts, _ = displays.wait_for({call.body["id"] for call in calls if call.body})
             memory = [server.rss_mib() for server in servers]
         finally:
             displays.close()
@@ -225,7 +226,7 @@ def run_connections(options: argparse.Namespace, workdir: Path) -> dict[str, Any
                     [server.url], desks, CONNECTION_CALLS, call_and_complete, CONNECTION_CALL_RATE
                 )
                 called = {call.body["id"] for call in calls if call.status == 200 and call.body}
-                receipts = displays.wait_for(called, timeout_s=60)
+                receipts, _ = displays.wait_for(called, timeout_s=60)
                 after_calls = server.rss_mib()
             finally:
                 displays.close()

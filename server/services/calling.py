@@ -202,6 +202,6 @@ def _announce_call(
     }
     outbox.add("ticket_called", call, rooms.for_ticket_call(ticket, counter))
     state = counter_state(counter, ticket, ctx)
-    outbox.add("counter_changed", {"counter": state}, rooms.for_counter(counter))
+    outbox.add("counter_changed", {"counter": state}, rooms.for_counter_after_call(counter))
     queue.announce_queue(session, outbox, ticket.service_id, ticket.service_day)
     return view

@@ -317,10 +317,11 @@ def _publish(
     if was_at is not None:
         screens.append(rooms.counter_room(was_at.id))
         active = ticket if ticket.status in ACTIVE_AT_COUNTER else None
+        recalled = step.kind is EventKind.RECALLED
         outbox.add(
             "counter_changed",
             {"counter": counter_state(was_at, active, ctx)},
-            rooms.for_counter(was_at),
+            rooms.for_counter_after_call(was_at) if recalled else rooms.for_counter(was_at),
         )
     if ticket.target_counter_id is not None:
         screens.append(rooms.counter_room(ticket.target_counter_id))

@@ -72,6 +72,12 @@ def for_counter(counter: Counter) -> list[str]:
     return [zone_room(counter.zone_id), counter_room(counter.id), STAFF]
 
 
+def for_counter_after_call(counter: Counter) -> list[str]:
+    """Screens that show a counter's state but the zone's displays, which take the counter's
+    ticket from the call itself (`ticket_called`, `ticket_recalled`)."""
+    return [counter_room(counter.id), STAFF]
+
+
 def for_ticket_call(ticket: Ticket, counter: Counter) -> list[str]:
     """Screens that announce or follow a call."""
     return [zone_room(counter.zone_id), counter_room(counter.id), ticket_room(ticket.token), STAFF]

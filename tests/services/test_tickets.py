@@ -148,6 +148,35 @@ def test_a_call_reaches_the_zone_counter_and_the_tickets_phone(
     assert call_event is not None and call_event.kind == "called"
 
 
+def test_the_zone_hears_a_calls_counter_once_and_every_later_change_of_it(
+    ctx: Context, publisher: RecordingPublisher
+) -> None:
+    """A call (and a recall) already carries the counter and its ticket, so the zone's
+    displays get no `counter_changed` with it; the terminal and staff do, and everyone hears
+    the counter's later changes (serving, done)."""
+    counter = open_counter(ctx, "L1")
+    issue_ticket(db.session, ctx, service_id("ktp"))
+    publisher.sent.clear()
+    ticket = call_next(db.session, ctx, counter)
+    recall_ticket(db.session, ctx, ticket["id"], counter)  # type: ignore[index]
+    start_serving(db.session, ctx, ticket["id"], counter)  # type: ignore[index]
+    complete_ticket(db.session, ctx, ticket["id"], counter)  # type: ignore[index]
+    heard = [
+        (event, payload["counter"]["current"], set(rooms))
+        for event, payload, rooms in publisher.sent
+        if event == "counter_changed"
+    ]
+    here = {f"counter:{counter}", "staff"}
+    assert [(current and current["status"], rooms) for _, current, rooms in heard] == [
+        ("called", here),
+        ("called", here),
+        ("serving", here | {"zone:1"}),
+        (None, here | {"zone:1"}),
+    ]
+    zone_heard = [e for e, _, rooms in publisher.sent if "zone:1" in rooms and e != "queue_changed"]
+    assert zone_heard == ["ticket_called", "ticket_recalled", "counter_changed", "counter_changed"]
+
+
 def test_recall_repeats_the_call_and_past_the_limit_marks_no_show(
     ctx: Context, publisher: RecordingPublisher
 ) -> None:
