@@ -128,8 +128,11 @@ def test_xlsx_round_trip(app: Flask, ctx: Context, day: dict, tmp_path: Path) ->
         )
         == 4
     )
-    sheet = load_workbook(path, read_only=True).active
-    table = list(sheet.iter_rows(values_only=True))
+    book = load_workbook(path, read_only=True)
+    try:
+        table = list(book.active.iter_rows(values_only=True))
+    finally:
+        book.close()  # a read-only workbook keeps its file open until closed
     assert table[0][:3] == ("Instansi", "Layanan", "Nomor")
     expected = [
         tuple(row[key] for key, _ in exports.TICKET_COLUMNS) for row in rows(app, ctx, scope)
