@@ -161,13 +161,13 @@ def test_the_zone_hears_a_calls_counter_once_and_every_later_change_of_it(
     recall_ticket(db.session, ctx, ticket["id"], counter)  # type: ignore[index]
     start_serving(db.session, ctx, ticket["id"], counter)  # type: ignore[index]
     complete_ticket(db.session, ctx, ticket["id"], counter)  # type: ignore[index]
-    heard = [
-        (event, payload["counter"]["current"], set(rooms))
+    states = [
+        (payload["counter"]["current"], set(rooms))
         for event, payload, rooms in publisher.sent
         if event == "counter_changed"
     ]
     here = {f"counter:{counter}", "staff"}
-    assert [(current and current["status"], rooms) for _, current, rooms in heard] == [
+    assert [(current and current["status"], rooms) for current, rooms in states] == [
         ("called", here),
         ("called", here),
         ("serving", here | {"zone:1"}),
