@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from datetime import date, datetime, timedelta
 from typing import Any
 
@@ -17,13 +18,14 @@ from server.domain.tickets import EventKind, TicketStatus, require_status
 from server.models import Counter, Ticket
 from server.services import queue, rooms, voice
 from server.services.context import Context
-from server.services.events import counter_brief, counter_state, current_ticket, record_event
+from server.services.events import counter_brief, counter_state, current_number, record_event
 from server.services.presenters import ticket_json
 from server.services.publisher import Outbox
-from server.services.settings import setting
+from server.services.settings import settings
 
 CLAIM_ATTEMPTS = 20
 OUT_OF_TURN = ("Dipanggil khusus", "Called out of turn")  # then ": " and the officer's reason
+CALL_SETTINGS = {"hall_priority_ratio": 2, "hall_max_wait_minutes": 30, **voice.NUMBERS_SETTING}
 
 
 def call_next(
@@ -34,11 +36,13 @@ def call_next(
     day = service_day(now, ctx.zone)
     with write_transaction(session):
         counter = ready_to_call(session, counter_id, officer_id)
-        claimed = _claim_next(session, counter, now, day, ctx)
+        hall = settings(session, CALL_SETTINGS)
+        claimed = _claim_next(session, counter, now, day, ctx, routing_policy(hall, counter))
         if claimed is None:
             return None
         ticket, choice = claimed
-        view = _announce_call(session, ctx, outbox, ticket, counter, officer_id, choice)
+        digits = voice.numbers_as_digits(hall)
+        view = _announce_call(session, ctx, outbox, ticket, counter, officer_id, choice, digits)
     outbox.send(ctx.publisher)
     return view
 
@@ -66,13 +70,13 @@ def call_ticket(
         if ticket is None:
             raise NotFound("ticket_not_found", "Tiket tidak ditemukan.", "Ticket not found.")
         _require_callable_here(ticket, counter)
-        if not _claim(session, ticket.id, counter, now):
+        if _claim(session, ticket.id, counter, now) is None:
             session.refresh(ticket)
             require_status(TicketStatus(ticket.status), frozenset({TicketStatus.WAITING}), "call")
             raise WrongState("queue_busy", "Antrean sedang sibuk, coba lagi.", "Busy, try again.")
-        session.refresh(ticket)
         choice = Choice(ticket.id, f"{OUT_OF_TURN[0]}: {reason}", f"{OUT_OF_TURN[1]}: {reason}")
-        view = _announce_call(session, ctx, outbox, ticket, counter, officer_id, choice)
+        digits = voice.reads_digits(session)
+        view = _announce_call(session, ctx, outbox, ticket, counter, officer_id, choice, digits)
     outbox.send(ctx.publisher)
     return view
 
@@ -96,12 +100,12 @@ def ready_to_call(session: Session, counter_id: int, officer_id: int | None) -> 
             f"{counter.name} sedang {'istirahat' if on_break else 'tutup'}. Buka loket dulu.",
             f"{counter.name} is {'on a break' if on_break else 'closed'}. Open it first.",
         )
-    active = current_ticket(session, counter.id)
+    active = current_number(session, counter.id)
     if active is not None:
         raise WrongState(
             "counter_busy",
-            f"Selesaikan, alihkan atau tandai tidak hadir {active.number} dulu.",
-            f"Complete, transfer or mark {active.number} no-show first.",
+            f"Selesaikan, alihkan atau tandai tidak hadir {active} dulu.",
+            f"Complete, transfer or mark {active} no-show first.",
         )
     return counter
 
@@ -118,39 +122,39 @@ def require_officer(counter: Counter, officer_id: int | None) -> None:
     )
 
 
-def routing_policy(session: Session, counter: Counter) -> Policy:
-    """The hall's priority rules with this counter's service mode and weights."""
+def routing_policy(hall: Mapping[str, Any], counter: Counter) -> Policy:
+    """The hall's priority rules (from settings read with `CALL_SETTINGS`) with this counter's
+    service mode and weights."""
     return Policy(
-        priority_ratio=int(setting(session, "hall_priority_ratio", 2)),
-        max_wait=timedelta(minutes=float(setting(session, "hall_max_wait_minutes", 30))),
+        priority_ratio=int(hall["hall_priority_ratio"]),
+        max_wait=timedelta(minutes=float(hall["hall_max_wait_minutes"])),
         mode=ServiceMode(counter.mode),
         weights={link.service_id: link.weight for link in counter.links},
     )
 
 
 def _claim_next(
-    session: Session, counter: Counter, now: datetime, day: date, ctx: Context
+    session: Session, counter: Counter, now: datetime, day: date, ctx: Context, policy: Policy
 ) -> tuple[Ticket, Choice] | None:
     """Choose by the fair order and claim with one conditional UPDATE; choose again if beaten."""
-    policy = routing_policy(session, counter)
     recent = queue.recent_calls(session, counter.id, day_bounds(day, ctx.zone)[0])
     for _attempt in range(CLAIM_ATTEMPTS):
         heads = queue.queue_heads(session, counter.service_ids, day, counter.id)
         choice = choose_next(heads, counter.service_ids, now, policy, recent)
         if choice is None:
             return None
-        if _claim(session, choice.ticket_id, counter, now):
-            ticket = session.get(Ticket, choice.ticket_id, populate_existing=True)
-            assert ticket is not None
+        ticket = _claim(session, choice.ticket_id, counter, now)
+        if ticket is not None:
             return ticket, choice
     raise WrongState(
         "queue_busy", "Antrean sedang sibuk, coba lagi.", "The queue is busy, try again."
     )
 
 
-def _claim(session: Session, ticket_id: int, counter: Counter, now: datetime) -> bool:
-    """Take a waiting ticket for this counter; False if it is no longer waiting."""
-    claimed = session.execute(
+def _claim(session: Session, ticket_id: int, counter: Counter, now: datetime) -> Ticket | None:
+    """Take a waiting ticket for this counter, and have it as it now is; None if it is no
+    longer waiting."""
+    return session.scalars(
         update(Ticket)
         .where(Ticket.id == ticket_id, Ticket.status == TicketStatus.WAITING)
         .values(
@@ -160,9 +164,9 @@ def _claim(session: Session, ticket_id: int, counter: Counter, now: datetime) ->
             recall_count=0,
             target_counter_id=None,
         )
-        .execution_options(synchronize_session=False)
-    )
-    return claimed.rowcount == 1
+        .returning(Ticket)
+        .execution_options(synchronize_session=False, populate_existing=True)
+    ).first()
 
 
 def _require_callable_here(ticket: Ticket, counter: Counter) -> None:
@@ -188,6 +192,7 @@ def _announce_call(
     counter: Counter,
     officer_id: int | None,
     choice: Choice,
+    digits: bool,
 ) -> dict[str, Any]:
     reason = {"reason": {"id": choice.reason_id, "en": choice.reason_en}}
     event = record_event(
@@ -198,7 +203,7 @@ def _announce_call(
         "ticket": view,
         "counter": counter_brief(counter),
         "call_id": event.id,
-        "spoken": voice.spoken_call(ticket.number, counter.name, voice.reads_digits(session)),
+        "spoken": voice.spoken_call(ticket.number, counter.name, digits),
     }
     outbox.add("ticket_called", call, rooms.for_ticket_call(ticket, counter))
     state = counter_state(counter, ticket, ctx)

@@ -7,7 +7,7 @@ from datetime import datetime
 from itertools import groupby
 from typing import Any
 
-from sqlalchemy import Select, insert, select
+from sqlalchemy import Select, bindparam, insert, select
 from sqlalchemy.orm import Session
 
 from server.domain.stats import Step, TicketRecord, ticket_record
@@ -45,11 +45,18 @@ def record_event(
     return TicketEvent(id=event_id, **values)
 
 
+ACTIVE_HERE = (Ticket.counter_id == bindparam("counter"), Ticket.status.in_(ACTIVE_AT_COUNTER))
+CURRENT_NUMBER = select(Ticket.number).where(*ACTIVE_HERE).limit(1)
+
+
 def current_ticket(session: Session, counter_id: int) -> Ticket | None:
     """The ticket a counter has called or is serving."""
-    return session.scalars(
-        select(Ticket).where(Ticket.counter_id == counter_id, Ticket.status.in_(ACTIVE_AT_COUNTER))
-    ).first()
+    return session.scalars(select(Ticket).where(*ACTIVE_HERE), {"counter": counter_id}).first()
+
+
+def current_number(session: Session, counter_id: int) -> str | None:
+    """The number of the ticket a counter has called or is serving, as its row is now."""
+    return session.execute(CURRENT_NUMBER, {"counter": counter_id}).scalar()
 
 
 def counter_brief(counter: Counter) -> dict[str, Any]:

@@ -9,7 +9,7 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, joinedload
 
 from server.db import write_transaction
 from server.domain.errors import InvalidInput, NotFound, WrongState
@@ -32,6 +32,8 @@ from server.services.publisher import Outbox
 CALLED = frozenset({TicketStatus.CALLED})
 TRANSFERABLE = frozenset({TicketStatus.WAITING, TicketStatus.CALLED, TicketStatus.SERVING})
 RESUMABLE = frozenset({TicketStatus.HELD, TicketStatus.NO_SHOW})
+WITH_SERVICE = [joinedload(Ticket.service, innerjoin=True)]  # its view names the service
+FOR_UPDATE = {"of": Ticket}  # the ticket's row, not its service's
 
 
 class Step:
@@ -232,7 +234,7 @@ def _act(
 ) -> dict[str, Any]:
     now, outbox = ctx.now(), Outbox()
     with write_transaction(session):
-        ticket = session.get(Ticket, ticket_id, with_for_update=True)
+        ticket = session.get(Ticket, ticket_id, with_for_update=FOR_UPDATE, options=WITH_SERVICE)
         if ticket is None:
             raise NotFound("ticket_not_found", "Tiket tidak ditemukan.", "Ticket not found.")
         acting = _acting_counter(session, ticket, counter_id, officer_id)

@@ -16,13 +16,15 @@ import shutil
 import struct
 import subprocess
 import wave
+from collections.abc import Mapping
 from pathlib import Path
+from typing import Any
 
 from num2words import num2words
 from sqlalchemy.orm import Session
 
 from server.domain.announcement import Announcement, announce_call
-from server.services.settings import setting
+from server.services.settings import settings
 
 WORD_GAP_S = 0.06
 ESPEAK_VOICES = {"id": "id", "en": "en"}
@@ -40,9 +42,17 @@ def call_announcement(
     return announce_call(number, counter_name, lang, _number_words, digit_by_digit)
 
 
+NUMBERS_SETTING = {"hall_voice_numbers": "digits"}  # or "words"
+
+
 def reads_digits(session: Session) -> bool:
     """Whether the hall reads ticket numbers digit by digit ("satu dua") or as words."""
-    return setting(session, "hall_voice_numbers", "digits") != "words"
+    return numbers_as_digits(settings(session, NUMBERS_SETTING))
+
+
+def numbers_as_digits(hall: Mapping[str, Any]) -> bool:
+    """`reads_digits` from settings the caller has read, `NUMBERS_SETTING` among them."""
+    return hall["hall_voice_numbers"] != "words"
 
 
 def spoken_call(number: str, counter_name: str, digit_by_digit: bool) -> dict[str, str]:

@@ -246,6 +246,11 @@ def test_calling_a_named_ticket_needs_a_reason_and_a_waiting_ticket(
         call_ticket(db.session, ctx, l1, other["id"], "Janji temu", budi.id)
     called = call_ticket(db.session, ctx, l1, second["id"], "Janji temu", budi.id)
     assert (called["number"], called["reason"]) == ("A002", "Dipanggil khusus: Janji temu")
+    assert (called["status"], called["counter"], called["called_at"]) == (
+        "called",
+        "Loket 1",
+        ctx.local(ctx.now()).isoformat(timespec="seconds"),
+    )
     complete_ticket(db.session, ctx, called["id"], l1, budi.id)
     with pytest.raises(WrongState, match="the ticket is done"):
         call_ticket(db.session, ctx, l1, second["id"], "Lagi", budi.id)
