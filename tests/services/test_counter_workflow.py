@@ -8,7 +8,7 @@ from sqlalchemy import select
 
 from server.domain.errors import InvalidInput, WrongState
 from server.extensions import db
-from server.models import StaffEvent, Ticket, TicketEvent, User
+from server.models import Setting, StaffEvent, Ticket, TicketEvent, User
 from server.services.calling import call_next, call_ticket
 from server.services.context import Context
 from server.services.counter_screen import counter_snapshot
@@ -22,7 +22,9 @@ from server.services.handling import (
     transfer_ticket,
 )
 from server.services.issuing import issue_ticket
+from server.services.publisher import RecordingPublisher
 from server.services.staff import authenticate, create_user
+from server.services.voice import spoken_call
 from tests.conftest import counter_id, service_id
 from tests.services.conftest import Clock
 
@@ -280,6 +282,41 @@ def test_priority_visitors_interleave_and_the_counter_says_why(
     assert order[0][1].startswith("Pengunjung prioritas")
     assert order[2][1].startswith("Giliran antrean reguler setelah 2 prioritas")
     assert db.session.get(Ticket, priority[0]["id"]).priority_class == "lansia"
+
+
+def test_the_halls_settings_order_and_word_the_call(
+    ctx: Context, clock: Clock, budi: User, publisher: RecordingPublisher
+) -> None:
+    db.session.add_all(
+        [
+            Setting(key="hall_priority_ratio", value=1),
+            Setting(key="hall_max_wait_minutes", value=10),
+            Setting(key="hall_voice_numbers", value="words"),
+        ]
+    )
+    db.session.commit()
+    l1 = open_as(ctx, "L1", budi)
+    aged = issue_ticket(db.session, ctx, service_id("ktp"))
+    clock.advance(minutes=11)
+    regular = issue_ticket(db.session, ctx, service_id("ktp"))
+    priority = [
+        issue_ticket(db.session, ctx, service_id("ktp"), priority_class="lansia") for _ in range(2)
+    ]
+    order = []
+    for _ in range(4):
+        called = call_next(db.session, ctx, l1, budi.id)
+        order.append(called["number"])
+        complete_ticket(db.session, ctx, called["id"], l1, budi.id)
+    # waited past 10 minutes, then one priority visitor for each regular one
+    assert order == [
+        aged["number"],
+        priority[0]["number"],
+        regular["number"],
+        priority[1]["number"],
+    ]
+    spoken = publisher.events("ticket_called")[0]["spoken"]
+    assert spoken == spoken_call(aged["number"], "Loket 1", digit_by_digit=False)
+    assert spoken != spoken_call(aged["number"], "Loket 1", digit_by_digit=True)
 
 
 def test_unknown_priority_class_is_refused(ctx: Context) -> None:
