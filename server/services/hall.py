@@ -24,9 +24,10 @@ from server.services.context import Context
 from server.services.events import counter_state
 from server.services.presenters import counter_json, iso, service_json
 from server.services.publisher import SCHEMA_VERSION, Publisher
-from server.services.settings import setting
+from server.services.settings import setting, settings
 
 LAST_CALLS = 8
+SNAPSHOT_SETTINGS = {"hall_name": "Antre", "hall_running_text": "", "hall_logo": None}
 
 
 def hall_overview(session: Session, ctx: Context) -> dict[str, Any]:
@@ -108,11 +109,12 @@ def zone_snapshot(session: Session, ctx: Context, zone_id: int) -> dict[str, Any
         .where(Service.id.in_(service_ids))
         .order_by(Agency.position, Service.position, Service.id)
     )
+    shown = settings(session, SNAPSHOT_SETTINGS)
     return {
         "v": 1,
-        "hall": setting(session, "hall_name", "Antre"),
-        "running_text": setting(session, "hall_running_text", ""),
-        "logo_url": "/hall/logo" if setting(session, "hall_logo") else None,
+        "hall": shown["hall_name"],
+        "running_text": shown["hall_running_text"],
+        "logo_url": "/hall/logo" if shown["hall_logo"] else None,
         "zone": {"id": zone.id, "code": zone.code, "name": zone.name},
         "counters": [counter_state(counter, current.get(counter.id), ctx) for counter in counters],
         "last_calls": last_calls(session, ctx, [counter.id for counter in counters]),

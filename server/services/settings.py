@@ -10,7 +10,6 @@ from sqlalchemy.orm import Session
 
 from server.models import Setting
 
-SETTING = select(Setting.value).where(Setting.key == bindparam("key"))
 SETTINGS = select(Setting.key, Setting.value).where(
     Setting.key.in_(bindparam("keys", expanding=True))
 )
@@ -18,8 +17,7 @@ SETTINGS = select(Setting.key, Setting.value).where(
 
 def setting(session: Session, key: str, default: Any = None) -> Any:
     """One hall-wide setting, or `default` when it was never set."""
-    row = session.execute(SETTING, {"key": key}).first()
-    return default if row is None else row.value
+    return settings(session, {key: default})[key]
 
 
 def settings(session: Session, defaults: Mapping[str, Any]) -> dict[str, Any]:
