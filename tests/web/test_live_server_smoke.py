@@ -24,7 +24,8 @@ def test_the_served_app_keeps_its_start_up_objects_out_of_full_collections(
         "ANTRE_DATABASE_URL": f"sqlite:///{tmp_path / 'antre.sqlite3'}",
         "ANTRE_INSTANCE_PATH": str(tmp_path / "instance"),
     }
-    env.pop("ANTRE_LOCAL_AGENT", None)
+    for name in ("ANTRE_LOCAL_AGENT", "ANTRE_MESSAGE_QUEUE"):
+        env.pop(name, None)
     probe = "import gc, server.wsgi; print(gc.get_freeze_count(), len(gc.get_objects()))"
     result = subprocess.run(
         [sys.executable, "-c", probe], env=env, cwd=ROOT, capture_output=True, text=True
