@@ -27,7 +27,12 @@ from server.services.publisher import SCHEMA_VERSION, Publisher
 from server.services.settings import setting, settings
 
 LAST_CALLS = 8
-SNAPSHOT_SETTINGS = {"hall_name": "Antre", "hall_running_text": "", "hall_logo": None}
+SNAPSHOT_SETTINGS = {
+    "hall_name": "Antre",
+    "hall_running_text": "",
+    "hall_logo": None,
+    **voice.NUMBERS_SETTING,
+}
 
 
 def hall_overview(session: Session, ctx: Context) -> dict[str, Any]:
@@ -117,7 +122,9 @@ def zone_snapshot(session: Session, ctx: Context, zone_id: int) -> dict[str, Any
         "logo_url": "/hall/logo" if shown["hall_logo"] else None,
         "zone": {"id": zone.id, "code": zone.code, "name": zone.name},
         "counters": [counter_state(counter, current.get(counter.id), ctx) for counter in counters],
-        "last_calls": last_calls(session, ctx, [counter.id for counter in counters]),
+        "last_calls": last_calls(
+            session, ctx, [counter.id for counter in counters], voice.numbers_as_digits(shown)
+        ),
         "waiting": [
             {
                 "service_id": service.id,
@@ -141,11 +148,15 @@ def _current_by_counter(session: Session, counter_ids: list[int]) -> dict[int, T
 
 
 def last_calls(
-    session: Session, ctx: Context, counter_ids: list[int], limit: int = LAST_CALLS
+    session: Session,
+    ctx: Context,
+    counter_ids: list[int],
+    digits: bool,
+    limit: int = LAST_CALLS,
 ) -> list[dict[str, Any]]:
-    """The latest calls and recalls made at these counters today, newest first."""
+    """The latest calls and recalls made at these counters today, newest first (`digits`: the
+    hall reads numbers digit by digit)."""
     start, _end = day_bounds(service_day(ctx.now(), ctx.zone), ctx.zone)
-    digits = voice.reads_digits(session)
     rows = session.execute(
         select(
             TicketEvent.id,

@@ -31,5 +31,5 @@ def test_the_served_app_keeps_its_start_up_objects_out_of_full_collections(
         [sys.executable, "-c", probe], env=env, cwd=ROOT, capture_output=True, text=True
     )
     assert result.returncode == 0, result.stderr
-    frozen, collected = map(int, result.stdout.split())
-    assert frozen > 50_000 and collected < frozen // 10
+    frozen, tracked = map(int, result.stdout.split())
+    assert frozen > 50_000 and tracked < frozen // 10
