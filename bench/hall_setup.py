@@ -308,6 +308,25 @@ def start_bare(serving: Serving, label: str) -> ServerProcess:
     return _start(command, serving.env(port), serving.workdir / f"bare-{label}.log", port)
 
 
+def start_floor(serving: Serving, label: str, mode: str) -> ServerProcess:
+    """The least a ticket can cost (`bench/floor_app.py`) under the same gunicorn settings."""
+    from server.cli import SPARE_CONNECTIONS
+
+    port = free_port()
+    command = [
+        *(sys.executable, "-m", "gunicorn", "--workers", "1", "--threads", str(serving.threads)),
+        *("--worker-connections", str(serving.threads + SPARE_CONNECTIONS)),
+        *("--bind", f"127.0.0.1:{port}", "--access-logfile", "-", "--graceful-timeout", "5"),
+        *("--no-control-socket", "bench.floor_app:app"),
+    ]
+    env = {
+        **serving.env(port),
+        "FLOOR_MODE": mode,
+        "FLOOR_DATABASE": str(serving.workdir / f"floor-{label}.sqlite"),
+    }
+    return _start(command, env, serving.workdir / f"floor-{label}.log", port)
+
+
 def _start(command: list[str], env: dict[str, str], log_path: Path, port: int) -> ServerProcess:
     with log_path.open("wb") as log_file:
         process = subprocess.Popen(
