@@ -118,8 +118,8 @@ def parse(argv: list[str] | None = None) -> argparse.Namespace:
     return parser.parse_args(argv)
 
 
-def main() -> None:
-    options = parse()
+def main(argv: list[str] | None = None) -> None:
+    options = parse(argv)
     rounds = []
     with tempfile.TemporaryDirectory(prefix="antre-floor-") as folder:
         workdir = Path(folder)
