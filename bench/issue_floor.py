@@ -59,12 +59,21 @@ def floor_kiosks(url: str, kiosks: int) -> list[Kiosk]:
 def measure(server: ServerProcess, kiosks: list[Kiosk], services: list[int], tickets: int, options):
     """Warm up, then issue `tickets` and read the worker's CPU around it."""
     issue_tickets([server.url], kiosks, len(kiosks) * 4, services)
-    before = server.cpu_s() or 0.0
+    before = server.cpu_s()
     issues = issue_tickets([server.url], kiosks, tickets, services)
-    used = (server.cpu_s() or 0.0) - before
+    after = server.cpu_s()
     summary = issue_summary(issues, 0, options)
-    summary["cpu_ms_per_ticket"] = round(1000 * used / max(summary["tickets"], 1), 2)
+    summary["cpu_ms_per_ticket"] = cpu_per_ticket(before, after, summary["tickets"])
     return summary
+
+
+def cpu_per_ticket(before: float | None, after: float | None, tickets: int) -> float | None:
+    """The worker's CPU milliseconds per ticket, or None when /proc could not be read.
+
+    The kernel counts CPU time in clock ticks (10 ms here), so a short run can read 0."""
+    if before is None or after is None:
+        return None
+    return round(1000 * (after - before) / max(tickets, 1), 2)
 
 
 def run_floor(mode: str, workdir: Path, label: str, options: argparse.Namespace) -> dict[str, Any]:
@@ -104,9 +113,13 @@ def table(rounds: list[dict[str, dict[str, Any]]]) -> str:
             lines.append(
                 f"| {number} | {name} | {r['tickets']:,} | {r['tickets_per_s']:.1f} | {q['p50_ms']}"
                 f" | {q['p95_ms']} | {q['p99_ms']} | {r['errors']} | {r['duplicate_numbers']}"
-                f" | {r['cpu_ms_per_ticket']:.2f} |"
+                f" | {cpu_cell(r['cpu_ms_per_ticket'])} |"
             )
     return "\n".join(lines)
+
+
+def cpu_cell(cpu_ms: float | None) -> str:
+    return "–" if cpu_ms is None else f"{cpu_ms:.2f}"
 
 
 def parse(argv: list[str] | None = None) -> argparse.Namespace:

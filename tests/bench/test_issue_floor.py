@@ -23,6 +23,7 @@ def test_every_server_issues_every_ticket_once(tmp_path: Path, capsys) -> None:
         assert results[name]["tickets"] == 12, name
         assert results[name]["errors"] == 0, results[name]["first_errors"]
         assert results[name]["duplicate_numbers"] == 0, name
-        assert results[name]["cpu_ms_per_ticket"] > 0, name
+        # read from /proc in clock ticks: a dozen cheap tickets may take less than one
+        assert results[name]["cpu_ms_per_ticket"] >= 0, name
     table = capsys.readouterr().out
     assert all(f"| 1 | {name} | 12 |" in table for name in SERVERS)
