@@ -128,18 +128,30 @@ def revoke_device(session: Session, code: str) -> Device:
     return device
 
 
+@dataclass(frozen=True)
+class PairedDevice:
+    """A paired device as its requests show it: which one it is, from the token it holds."""
+
+    id: int
+    kind: str
+    code: str
+    name: str
+
+
 DEVICE_BY_TOKEN = (  # asked on every request of a kiosk or display: prepared once
-    select(Device)
+    select(Device.id, Device.kind, Device.code, Device.name)
     .join(DeviceToken, DeviceToken.device_id == Device.id)
     .where(DeviceToken.token_hash == bindparam("token_hash"))
 )
 
 
-def device_for_token(session: Session, token: str | None) -> Device | None:
-    """The paired device holding this token, or None."""
+def device_for_token(session: Session, token: str | None) -> PairedDevice | None:
+    """The paired device holding this token, or None (its columns only: no ORM object)."""
     if not token or len(token) > 128:
         return None
-    return session.scalars(DEVICE_BY_TOKEN, {"token_hash": secret_hash(token)}).first()
+    params = {"token_hash": secret_hash(token)}
+    row = session.connection().execute(DEVICE_BY_TOKEN, params).first()
+    return None if row is None else PairedDevice(*row)
 
 
 def live_token_hashes(session: Session, hashes: set[str]) -> set[str]:

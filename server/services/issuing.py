@@ -60,7 +60,7 @@ def issue_ticket(
     now, outbox = ctx.now(), Outbox()
     day = service_day(now, ctx.zone)
     with write_transaction(session):
-        device = None if kiosk is None else printing.kiosk_by_code(session, kiosk)
+        device = None if kiosk is None else printing.kiosk_to_print(session, kiosk)
         service = _service(session, service_id)
         sequence = _take_sequence(session, service.id, day)
         _require_open(service, sequence - 1, ctx, now)  # refused: the rollback returns the number

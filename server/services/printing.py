@@ -8,8 +8,8 @@ only while the visitor is still likely at the kiosk, and each job prints at most
 from __future__ import annotations
 
 import secrets
-from datetime import timedelta
-from typing import Any
+from datetime import datetime, timedelta
+from typing import Any, Protocol
 
 from sqlalchemy import bindparam, func, insert, select
 from sqlalchemy.orm import Session
@@ -22,18 +22,38 @@ from server.services import queue, rooms
 from server.services.context import Context
 from server.services.presenters import iso
 from server.services.publisher import AGENT_NAMESPACE, Outbox
-from server.services.settings import setting
+from server.services.settings import settings
 
 FRESH_JOB = timedelta(seconds=30)
 PAPER_STATES = ("ok", "near_end", "out", "unknown")
 DEVICE_BY_CODE = select(Device).where(Device.code == bindparam("code"))
+KIOSK_TO_PRINT = select(Device.id, Device.kind, Device.agent_connected_at).where(
+    Device.code == bindparam("code")
+)
 INSERT_JOB = insert(PrintJob)
 REPRINTABLE = frozenset({TicketStatus.WAITING, TicketStatus.CALLED, TicketStatus.HELD})
 
 
+class KioskToPrint(Protocol):
+    """What a print job needs of its kiosk: which one, and whether its agent is connected."""
+
+    id: int
+    agent_connected_at: datetime | None
+
+
 def kiosk_by_code(session: Session, code: Any) -> Device:
     """The kiosk with this code, or a clear 400."""
-    device = session.scalars(DEVICE_BY_CODE, {"code": str(code)}).first()
+    return _known_kiosk(session.scalars(DEVICE_BY_CODE, {"code": str(code)}).first(), code)
+
+
+def kiosk_to_print(session: Session, code: Any) -> KioskToPrint:
+    """The kiosk with this code as a print job needs it (its columns, no ORM object), or a
+    clear 400: issuing asks on every ticket printed."""
+    found = session.connection().execute(KIOSK_TO_PRINT, {"code": str(code)}).first()
+    return _known_kiosk(found, code)
+
+
+def _known_kiosk(device: Any, code: Any) -> Any:
     if device is None or device.kind != "kiosk":
         raise InvalidInput(
             "unknown_kiosk", f"Kios '{code}' tidak dikenal.", f"Unknown kiosk '{code}'."
@@ -46,7 +66,7 @@ def queue_print(
     ctx: Context,
     outbox: Outbox,
     ticket: Ticket,
-    device: Device,
+    device: KioskToPrint,
     view: dict[str, Any],
     first: bool = False,
 ) -> dict[str, Any]:
@@ -82,12 +102,13 @@ def job_payload(
     """The `print_ticket` job for the agent (format v1, see kiosk/agent/README.md)."""
     english = ticket.lang == "en"
     service, agency = ticket.service, ticket.service.agency
-    footer = setting(session, "hall_footer_en" if english else "hall_footer", "")
+    footer_key = "hall_footer_en" if english else "hall_footer"
+    hall = settings(session, {"hall_name": "Antre", footer_key: ""})
     return {
         "job_id": job.id,
         "lang": ticket.lang,
         "reprint": job.copy > 0,
-        "hall": {"name": setting(session, "hall_name", "Antre"), "footer": footer},
+        "hall": {"name": hall["hall_name"], "footer": hall[footer_key]},
         "ticket": {
             "number": ticket.number,
             "service": (service.name_en or service.name) if english else service.name,

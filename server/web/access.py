@@ -17,8 +17,8 @@ from flask_login import current_user
 
 from server.domain.errors import DomainError
 from server.extensions import db
-from server.models import Device
 from server.services import devices
+from server.services.devices import PairedDevice
 from server.web.auth import Forbidden, NotSignedIn, sign_in_first
 
 DEVICE_HEADER = "X-Device-Token"
@@ -53,7 +53,7 @@ class WrongDevice(DomainError):
         )
 
 
-def request_device(*kinds: str) -> Device | None:
+def request_device(*kinds: str) -> PairedDevice | None:
     """The paired device making this request, of one of `kinds` (of any kind when none given);
     `g.antre_device_token` is then the token it showed."""
     wanted = kinds or ALL_DEVICES
@@ -67,10 +67,10 @@ def request_device(*kinds: str) -> Device | None:
     return None
 
 
-def _device(token: str | None) -> Device | None:
+def _device(token: str | None) -> PairedDevice | None:
     if not token:
         return None
-    known: dict[str, Device | None] = g.setdefault("antre_devices", {})
+    known: dict[str, PairedDevice | None] = g.setdefault("antre_devices", {})
     if token not in known:
         known[token] = devices.device_for_token(db.session, token)
     return known[token]

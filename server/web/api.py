@@ -9,7 +9,6 @@ from flask import Blueprint, Response, jsonify, request
 
 from server.domain.errors import NotFound
 from server.extensions import db
-from server.models import Device
 from server.services import (
     calling,
     counter_screen,
@@ -20,6 +19,7 @@ from server.services import (
     printing,
     survey,
 )
+from server.services.devices import PairedDevice
 from server.web.access import ALL_DEVICES, WrongDevice, allow, request_device, staff_role
 from server.web.auth import COUNTER_ROLES, STAFF_ROLES, officer_id, role_required
 from server.web.context import current_context
@@ -208,7 +208,7 @@ def get_zone_snapshot(zone_id: int) -> Response:
     return jsonify(hall.zone_snapshot(db.session, current_context(), zone_id))
 
 
-def this_kiosk() -> Device:
+def this_kiosk() -> PairedDevice:
     """The paired kiosk making this request (its view is guarded by `allow`)."""
     device = request_device("kiosk")
     if device is None:

@@ -8,7 +8,6 @@ from typing import Any
 from flask import Blueprint, Response, current_app, jsonify, redirect, render_template, request
 
 from server.extensions import csrf, db
-from server.models import Device
 from server.services import devices
 from server.web.access import DEVICE_COOKIES, allow, request_device
 from server.web.api import json_body, optional_text
@@ -56,7 +55,7 @@ def pair_browser() -> Response | tuple[str, int]:
     return response
 
 
-def screen_of(device: Device) -> str:
+def screen_of(device: devices.PairedDevice) -> str:
     """Where a paired device's browser goes: its kiosk page (printing at it) or the display."""
     return f"/kiosk?kiosk={device.code}" if device.kind == "kiosk" else "/display"
 
