@@ -22,10 +22,11 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.json.sort_keys = False  # type: ignore[attr-defined]
 
     from server import cli, db
-    from server.web import auth, context, errors, security, sockets
+    from server.web import access, auth, context, errors, security, sockets
 
     db.init_app(app)
     auth.init_app(app)
+    access.init_app(app)
     _init_migrations(app)
     sockets.init_app(app)
     context.init_app(app)

@@ -6,11 +6,13 @@ agent). Revoking a device deletes its tokens and its code at once.
 from __future__ import annotations
 
 import secrets
+import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import bindparam, delete, func, select
+from sqlalchemy import Row, Select, bindparam, delete, func, select
 from sqlalchemy.orm import Session
 
 from server.db import write_transaction
@@ -23,6 +25,19 @@ from server.services.presenters import iso
 PAIRING_VALID = timedelta(hours=24)
 TOKEN_LABELS = ("browser", "agent", "local_agent")
 MAX_CODE = 32
+
+
+class NotPaired(DomainError):
+    """Only a paired device may do this."""
+
+    status = 401
+
+    def __init__(self) -> None:
+        super().__init__(
+            "not_paired",
+            "Perangkat ini belum dipasangkan. Minta tautan pemasangan ke admin.",
+            "This device is not paired. Ask the admin for a pairing link.",
+        )
 
 
 class PairingRefused(DomainError):
@@ -138,11 +153,17 @@ class PairedDevice:
     name: str
 
 
-DEVICE_BY_TOKEN = (  # asked on every request of a kiosk or display: prepared once
-    select(Device.id, Device.kind, Device.code, Device.name)
-    .join(DeviceToken, DeviceToken.device_id == Device.id)
-    .where(DeviceToken.token_hash == bindparam("token_hash"))
-)
+def _holding_token(*columns: Any) -> Select[Any]:
+    """A statement prepared once: columns of the device holding the token `token_hash`."""
+    return (
+        select(*columns)
+        .join(DeviceToken, DeviceToken.device_id == Device.id)
+        .where(DeviceToken.token_hash == bindparam("token_hash"))
+    )
+
+
+DEVICE_BY_TOKEN = _holding_token(Device.id, Device.kind, Device.code, Device.name)
+KIOSK_BY_TOKEN = _holding_token(Device.id, Device.kind, Device.code, Device.agent_connected_at)
 
 
 def device_for_token(session: Session, token: str | None) -> PairedDevice | None:
@@ -152,6 +173,57 @@ def device_for_token(session: Session, token: str | None) -> PairedDevice | None
     params = {"token_hash": secret_hash(token)}
     row = session.connection().execute(DEVICE_BY_TOKEN, params).first()
     return None if row is None else PairedDevice(*row)
+
+
+def kiosk_for_token(session: Session, token: str) -> Row[Any]:
+    """The kiosk holding this token as a ticket's print job needs it (`id`, `code`,
+    `agent_connected_at`), read in the caller's transaction; `NotPaired` when it holds none."""
+    params = {"token_hash": secret_hash(token)}
+    kiosk = session.connection().execute(KIOSK_BY_TOKEN, params).first()
+    if kiosk is None or kiosk.kind != "kiosk":
+        raise NotPaired()
+    return kiosk
+
+
+class RecentDevices:
+    """The devices whose tokens this process checked within the last `fresh_s` seconds, so that
+    a kiosk's or display's every request does not read the database again.
+
+    Revoking a device through this process forgets them all at once. A revocation elsewhere (the
+    command line, another server process) reaches this process's checks within `fresh_s`, as it
+    reaches the device's open connections (the revocation sweeper); issuing a ticket checks the
+    kiosk's token again in its own transaction, so a revoked kiosk takes no ticket at all.
+    """
+
+    def __init__(
+        self, fresh_s: float, clock: Callable[[], float] = time.monotonic, limit: int = 10_000
+    ) -> None:
+        self.fresh_s, self.clock, self.limit = fresh_s, clock, limit
+        self.seen: dict[str, tuple[float, PairedDevice]] = {}
+
+    def device(self, session: Session, token: str | None) -> PairedDevice | None:
+        """The paired device holding this token, from memory while fresh, else the database."""
+        if not token:
+            return None
+        now = self.clock()
+        known = self.seen.get(token)
+        if known is not None and now - known[0] < self.fresh_s:
+            return known[1]
+        device = device_for_token(session, token)
+        if device is None or self.fresh_s <= 0:
+            self.seen.pop(token, None)
+            return device
+        if len(self.seen) >= self.limit:
+            self.seen.clear()  # a bound that a hall's own devices never reach
+        self.seen[token] = (now, device)
+        return device
+
+    def forget(self, token: str | None = None) -> None:
+        """Check this token (or every token) against the database again next time."""
+        if token is None:
+            self.seen.clear()
+        else:
+            self.seen.pop(token, None)
 
 
 def live_token_hashes(session: Session, hashes: set[str]) -> set[str]:

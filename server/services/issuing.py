@@ -16,7 +16,7 @@ from server.domain.calendar import availability, parse_hours, service_day
 from server.domain.errors import InvalidInput, NotFound, ServiceClosed
 from server.domain.tickets import PRIORITY_CLASSES, EventKind, TicketStatus, format_number
 from server.models import DailySequence, Service, Ticket
-from server.services import printing, queue, rooms
+from server.services import devices, printing, queue, rooms
 from server.services.context import Context
 from server.services.events import record_event
 from server.services.presenters import ticket_json
@@ -54,13 +54,16 @@ def issue_ticket(
     lang: str = "id",
     kiosk: str | None = None,
     priority_class: str | None = None,
+    kiosk_token: str | None = None,
 ) -> dict[str, Any]:
-    """Issue the next number of a service, if it is open; print it when issued at a kiosk."""
+    """Issue the next number of a service, if it is open; print it when issued at a kiosk
+    (`kiosk`). A kiosk asking shows its token (`kiosk_token`), checked again in the transaction:
+    `NotPaired` once it is revoked."""
     _check_choices(lang, priority_class)
     now, outbox = ctx.now(), Outbox()
     day = service_day(now, ctx.zone)
     with write_transaction(session):
-        device = None if kiosk is None else printing.kiosk_to_print(session, kiosk)
+        device = _printing_kiosk(session, kiosk, kiosk_token)
         service = _service(session, service_id)
         sequence = _take_sequence(session, service.id, day)
         _require_open(service, sequence - 1, ctx, now)  # refused: the rollback returns the number
@@ -123,6 +126,18 @@ def _check_choices(lang: str, priority_class: str | None) -> None:
             f"Kelas prioritas harus salah satu dari: {known}.",
             f"priority_class must be one of: {known}.",
         )
+
+
+def _printing_kiosk(
+    session: Session, code: str | None, token: str | None
+) -> printing.KioskToPrint | None:
+    """The kiosk that prints the ticket, if any, after checking the token of the kiosk asking."""
+    if token is None:
+        return None if code is None else printing.kiosk_to_print(session, code)
+    asking = devices.kiosk_for_token(session, token)
+    if code not in (None, asking.code):
+        raise printing.unknown_kiosk(code)
+    return None if code is None else asking
 
 
 def _service(session: Session, service_id: int) -> Service:

@@ -53,11 +53,16 @@ def kiosk_to_print(session: Session, code: Any) -> KioskToPrint:
     return _known_kiosk(found, code)
 
 
+def unknown_kiosk(code: Any) -> InvalidInput:
+    """The 400 for a kiosk code that names no kiosk."""
+    return InvalidInput(
+        "unknown_kiosk", f"Kios '{code}' tidak dikenal.", f"Unknown kiosk '{code}'."
+    )
+
+
 def _known_kiosk(device: Any, code: Any) -> Any:
     if device is None or device.kind != "kiosk":
-        raise InvalidInput(
-            "unknown_kiosk", f"Kios '{code}' tidak dikenal.", f"Unknown kiosk '{code}'."
-        )
+        raise unknown_kiosk(code)
     return device
 
 

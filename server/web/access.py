@@ -12,32 +12,19 @@ from collections.abc import Callable
 from functools import wraps
 from typing import Any, TypeVar, cast
 
-from flask import current_app, g, render_template, request
+from flask import Flask, current_app, g, render_template, request
 from flask_login import current_user
 
 from server.domain.errors import DomainError
 from server.extensions import db
-from server.services import devices
-from server.services.devices import PairedDevice
+from server.services.devices import NotPaired, PairedDevice, RecentDevices
 from server.web.auth import Forbidden, NotSignedIn, sign_in_first
 
 DEVICE_HEADER = "X-Device-Token"
 DEVICE_COOKIES = {"kiosk": "antre_kiosk", "display": "antre_display"}
 ALL_DEVICES = tuple(DEVICE_COOKIES)
+RECENT_DEVICES = "antre_recent_devices"
 View = TypeVar("View", bound=Callable[..., Any])
-
-
-class NotPaired(DomainError):
-    """Only a paired device may do this."""
-
-    status = 401
-
-    def __init__(self) -> None:
-        super().__init__(
-            "not_paired",
-            "Perangkat ini belum dipasangkan. Minta tautan pemasangan ke admin.",
-            "This device is not paired. Ask the admin for a pairing link.",
-        )
 
 
 class WrongDevice(DomainError):
@@ -51,6 +38,16 @@ class WrongDevice(DomainError):
             "Perangkat ini tidak boleh melakukan ini.",
             "This device may not do this.",
         )
+
+
+def init_app(app: Flask) -> None:
+    """Keep the devices whose tokens were checked for `ANTRE_DEVICE_RECHECK_S` seconds."""
+    app.extensions[RECENT_DEVICES] = RecentDevices(app.config["ANTRE_DEVICE_RECHECK_S"])
+
+
+def recent_devices() -> RecentDevices:
+    """This process's recently checked device tokens."""
+    return cast(RecentDevices, current_app.extensions[RECENT_DEVICES])
 
 
 def request_device(*kinds: str) -> PairedDevice | None:
@@ -72,7 +69,7 @@ def _device(token: str | None) -> PairedDevice | None:
         return None
     known: dict[str, PairedDevice | None] = g.setdefault("antre_devices", {})
     if token not in known:
-        known[token] = devices.device_for_token(db.session, token)
+        known[token] = recent_devices().device(db.session, token)
     return known[token]
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from flask import Blueprint, Response, jsonify, request
+from flask import Blueprint, Response, g, jsonify, request
 
 from server.domain.errors import NotFound
 from server.extensions import db
@@ -19,8 +19,15 @@ from server.services import (
     printing,
     survey,
 )
-from server.services.devices import PairedDevice
-from server.web.access import ALL_DEVICES, WrongDevice, allow, request_device, staff_role
+from server.services.devices import NotPaired, PairedDevice
+from server.web.access import (
+    ALL_DEVICES,
+    WrongDevice,
+    allow,
+    recent_devices,
+    request_device,
+    staff_role,
+)
 from server.web.auth import COUNTER_ROLES, STAFF_ROLES, officer_id, role_required
 from server.web.context import current_context
 from server.web.errors import MAX_ID, invalid
@@ -68,9 +75,14 @@ def post_ticket() -> tuple[Response, int]:
         raise invalid("invalid_kiosk", "kiosk harus kode kios.", "kiosk must be a kiosk code.")
     if kiosk is not None and kiosk != device.code:
         raise WrongDevice()
-    ticket = issuing.issue_ticket(
-        db.session, current_context(), service_id, priority, lang, kiosk, priority_class
-    )
+    token = g.antre_device_token
+    try:
+        ticket = issuing.issue_ticket(
+            db.session, current_context(), service_id, priority, lang, kiosk, priority_class, token
+        )
+    except NotPaired:  # revoked since this process last checked: check afresh from now on
+        recent_devices().forget(token)
+        raise
     return jsonify(ticket), 201
 
 

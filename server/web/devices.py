@@ -9,7 +9,7 @@ from flask import Blueprint, Response, current_app, jsonify, redirect, render_te
 
 from server.extensions import csrf, db
 from server.services import devices
-from server.web.access import DEVICE_COOKIES, allow, request_device
+from server.web.access import DEVICE_COOKIES, allow, recent_devices, request_device
 from server.web.api import json_body, optional_text
 from server.web.context import current_context
 from server.web.errors import invalid
@@ -105,6 +105,7 @@ def post_device_pairing(code: str) -> tuple[Response, int]:
 def post_device_revoke(code: str) -> Response:
     """Unpair a device at once: its pages, API calls and open connections are refused."""
     device = devices.revoke_device(db.session, code)
+    recent_devices().forget()
     drop_revoked_sockets()
     return jsonify(devices.device_json(device, current_context(), 0))
 

@@ -10,12 +10,12 @@ from pathlib import Path
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from server import create_app
 from server.domain.pairing import normalize_code, secret_hash
 from server.extensions import db, socketio
-from server.models import Device, DeviceToken, User
+from server.models import Device, DeviceToken, Ticket, User
 from server.services import devices
 from server.services.context import Context, system_clock
 from server.services.hall_config import load_hall, read_hall_file
@@ -129,6 +129,8 @@ def test_a_revoked_kiosk_is_refused_at_once_and_its_connections_dropped(
             app, namespace="/agent", auth={"kiosk": "K1", "token": pair_device("K1")}
         )
     assert agent.is_connected("/agent")
+    with app.app_context():
+        assert client.get("/api/v1/hall").status_code == 200  # known in this process now
 
     with app.app_context():
         revoked = admin.post("/api/v1/devices/K1/revoke")
@@ -137,6 +139,28 @@ def test_a_revoked_kiosk_is_refused_at_once_and_its_connections_dropped(
         refused = client.post("/api/v1/tickets", json={"service_id": service_id("ktp")})
     assert refused.status_code == 401 and refused.get_json()["error"]["code"] == "not_paired"
     assert not screen.is_connected("/live") and not agent.is_connected("/agent")
+
+
+@pytest.mark.parametrize("body", [{}, {"kiosk": "K1"}], ids=["no-print", "print-here"])
+def test_a_kiosk_revoked_behind_the_servers_back_takes_no_ticket_then_is_refused(
+    app: Flask, client: FlaskClient, body: dict
+) -> None:
+    """As `antre device revoke` or another server process revokes it: this process may know the
+    kiosk for a few more seconds, but its next ticket is refused, and from then on everything."""
+
+    def hall() -> int:
+        with app.app_context():  # a request's own context, as when served
+            return client.get("/api/v1/hall").status_code
+
+    assert hall() == 200  # the kiosk's token is known in this process now
+    devices.revoke_device(db.session, "K1")
+    assert hall() == 200  # for up to ANTRE_DEVICE_RECHECK_S
+
+    with app.app_context():
+        refused = client.post("/api/v1/tickets", json={"service_id": service_id("ktp"), **body})
+    assert refused.status_code == 401 and refused.get_json()["error"]["code"] == "not_paired"
+    assert db.session.scalar(select(func.count()).select_from(Ticket)) == 0
+    assert hall() == 401
 
 
 def test_a_kiosk_prints_and_reprints_only_at_itself(app: Flask, client: FlaskClient) -> None:
