@@ -17,6 +17,7 @@
 
 from __future__ import annotations
 
+import functools
 import logging
 import math
 import time
@@ -35,6 +36,7 @@ from server.web.errors import error_response, request_lang
 
 log = logging.getLogger(__name__)
 LIMITER = "antre_limiter"
+limit_of = functools.lru_cache(maxsize=16)(parse)  # a setting's text, parsed once
 SAFE_METHODS = ("GET", "HEAD", "OPTIONS")
 CONTENT_SECURITY_POLICY = "; ".join(
     (
@@ -152,7 +154,7 @@ def enforce_limit(setting: str, *identity: str) -> None:
     """Count one hit for `identity` against the limit named by `setting` (e.g. `30 per
     minute`); 429 when it is reached. A broken limit store lets the request through."""
     limiter: RateLimiter = current_app.extensions[LIMITER]
-    item = parse(current_app.config[setting])
+    item = limit_of(current_app.config[setting])
     identity = (current_app.config["ANTRE_MESSAGE_QUEUE_CHANNEL"], *identity)  # hall, in Redis
     try:
         if limiter.hit(item, setting, *identity):
