@@ -21,6 +21,8 @@ NAMESPACE = "/agent"
 DEFAULT_STATUS_INTERVAL_S = 30.0
 MAX_WAITING_JOBS = 100
 MAX_CONNECT_DELAY_S = 30.0
+CLOSING_PAUSE_S = 0.1  # the connection the server ended is still closing: try again this soon
+CONNECTED, STILL_CLOSING, UNREACHABLE = "connected", "still closing", "unreachable"
 _CHECK_PRINTER = object()
 _STOP = object()
 
@@ -74,18 +76,23 @@ class AgentLink:
         delay_s = 1.0
         try:
             while not stop.is_set():
-                if not self._must_connect.is_set():
-                    stop.wait(1.0)
-                elif self._connect():
+                if not self._must_connect.wait(1.0):  # wakes at once when the server drops us
+                    continue
+                outcome = self._connect()
+                if outcome == CONNECTED:
                     delay_s = 1.0
+                elif outcome == STILL_CLOSING:
+                    stop.wait(CLOSING_PAUSE_S)
                 else:
                     stop.wait(delay_s)
                     delay_s = min(delay_s * 2, MAX_CONNECT_DELAY_S)
         finally:
             self._shut_down()
 
-    def _connect(self) -> bool:
-        """Try once to connect to the server's agent namespace; python-socketio reconnects later."""
+    def _connect(self) -> str:
+        """Try once to connect to the server's agent namespace; python-socketio reconnects later.
+        Says whether it connected, found the previous connection still closing (a moment after
+        the server ended it), or could not reach the server (try again with a growing pause)."""
         self._must_connect.clear()
         try:
             self._sio.connect(
@@ -94,13 +101,14 @@ class AgentLink:
                 namespaces=[NAMESPACE],
                 wait_timeout=self._connect_timeout_s,
             )
-        except (socketio.exceptions.ConnectionError, ValueError) as error:
-            # ValueError: the previous connection is still closing; python-socketio's own
-            # reconnection loop treats it the same way.
+        except ValueError:  # "Client is not in a disconnected state": still closing
+            self._must_connect.set()
+            return STILL_CLOSING
+        except socketio.exceptions.ConnectionError as error:
             log.warning("cannot connect to %s: %s", self._device.server_url, error)
             self._must_connect.set()
-            return False
-        return True
+            return UNREACHABLE
+        return CONNECTED
 
     def _shut_down(self) -> None:
         """Disconnect, let the printer thread finish its job, and close the printer."""
