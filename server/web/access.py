@@ -4,6 +4,8 @@ kiosk's or display's browser, the `X-Device-Token` header for print agents and s
 `allow(roles=..., devices=...)` guards a view: staff with one of the roles, or a paired device of
 one of the kinds, get through; anyone else is refused with 401 (not signed in, not paired) or 403
 (wrong role, wrong kind of device). A device page refused shows how to pair the device.
+A server process keeps each device it has checked for `ANTRE_DEVICE_RECHECK_S` seconds
+(`RecentDevices`), so that a kiosk's or display's requests do not each read its token again.
 """
 
 from __future__ import annotations
