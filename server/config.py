@@ -19,7 +19,7 @@ def from_environment(instance_path: str) -> dict[str, object]:
         "ANTRE_DEFAULT_SERVICE_S": int(os.environ.get("ANTRE_DEFAULT_SERVICE_S", "300")),
         "ANTRE_RECALL_LIMIT": int(os.environ.get("ANTRE_RECALL_LIMIT", "3")),
         "ANTRE_STATE_INTERVAL_MS": int(os.environ.get("ANTRE_STATE_INTERVAL_MS", "1000")),
-        "ANTRE_DEVICE_RECHECK_S": float(os.environ.get("ANTRE_DEVICE_RECHECK_S", "5")),
+        "ANTRE_RECHECK_S": float(os.environ.get("ANTRE_RECHECK_S", "5")),
         "ANTRE_VOICE_PACK": os.environ.get("ANTRE_VOICE_PACK") or None,
         "ANTRE_SECURE_COOKIES": os.environ.get("ANTRE_SECURE_COOKIES", "").lower()
         in ("1", "true", "yes"),

@@ -6,8 +6,6 @@ agent). Revoking a device deletes its tokens and its code at once.
 from __future__ import annotations
 
 import secrets
-import time
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -183,47 +181,6 @@ def kiosk_for_token(session: Session, token: str) -> Row[Any]:
     if kiosk is None or kiosk.kind != "kiosk":
         raise NotPaired()
     return kiosk
-
-
-class RecentDevices:
-    """The devices whose tokens this process checked within the last `fresh_s` seconds, so that
-    a kiosk's or display's every request does not read the database again.
-
-    Revoking a device through this process forgets them all at once. A revocation elsewhere (the
-    command line, another server process) reaches this process's checks within `fresh_s`, as it
-    reaches the device's open connections (the revocation sweeper); issuing a ticket checks the
-    kiosk's token again in its own transaction, so a revoked kiosk takes no ticket at all.
-    """
-
-    def __init__(
-        self, fresh_s: float, clock: Callable[[], float] = time.monotonic, limit: int = 10_000
-    ) -> None:
-        self.fresh_s, self.clock, self.limit = fresh_s, clock, limit
-        self.seen: dict[str, tuple[float, PairedDevice]] = {}
-
-    def device(self, session: Session, token: str | None) -> PairedDevice | None:
-        """The paired device holding this token, from memory while fresh, else the database."""
-        if not token:
-            return None
-        now = self.clock()
-        known = self.seen.get(token)
-        if known is not None and now - known[0] < self.fresh_s:
-            return known[1]
-        device = device_for_token(session, token)
-        if device is None or self.fresh_s <= 0:
-            self.seen.pop(token, None)
-            return device
-        if len(self.seen) >= self.limit:
-            self.seen.clear()  # a bound that a hall's own devices never reach
-        self.seen[token] = (now, device)
-        return device
-
-    def forget(self, token: str | None = None) -> None:
-        """Check this token (or every token) against the database again next time."""
-        if token is None:
-            self.seen.clear()
-        else:
-            self.seen.pop(token, None)
 
 
 def live_token_hashes(session: Session, hashes: set[str]) -> set[str]:

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
+from typing import ClassVar
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -14,6 +16,35 @@ from server.models import StaffEvent, User
 
 ROLES = ("officer", "manager", "admin")
 MIN_PASSWORD = 8
+
+
+@dataclass(frozen=True)
+class SignedIn:
+    """A signed-in staff member as their requests need them (Flask-Login's user): no ORM object."""
+
+    id: int
+    username: str
+    name: str
+    role: str
+    agency_id: int | None
+    is_authenticated: ClassVar[bool] = True
+    is_active: ClassVar[bool] = True  # only active accounts are read
+    is_anonymous: ClassVar[bool] = False
+
+    def get_id(self) -> str:
+        """The id Flask-Login keeps in the session cookie."""
+        return str(self.id)
+
+
+ACTIVE_USER = select(User.id, User.username, User.name, User.role, User.agency_id).where(
+    User.id == bindparam("user_id"), User.active
+)
+
+
+def signed_in(session: Session, user_id: int) -> SignedIn | None:
+    """The active account with this id, as a request signed in as it needs it; else None."""
+    row = session.connection().execute(ACTIVE_USER, {"user_id": user_id}).first()
+    return None if row is None else SignedIn(*row)
 
 
 def create_user(

@@ -4,8 +4,8 @@ kiosk's or display's browser, the `X-Device-Token` header for print agents and s
 `allow(roles=..., devices=...)` guards a view: staff with one of the roles, or a paired device of
 one of the kinds, get through; anyone else is refused with 401 (not signed in, not paired) or 403
 (wrong role, wrong kind of device). A device page refused shows how to pair the device.
-A server process keeps each device it has checked for `ANTRE_DEVICE_RECHECK_S` seconds
-(`RecentDevices`), so that a kiosk's or display's requests do not each read its token again.
+A server process keeps each device it has checked for `ANTRE_RECHECK_S` seconds
+(`Recent`), so that a kiosk's or display's requests do not each read its token again.
 """
 
 from __future__ import annotations
@@ -19,7 +19,8 @@ from flask_login import current_user
 
 from server.domain.errors import DomainError
 from server.extensions import db
-from server.services.devices import NotPaired, PairedDevice, RecentDevices
+from server.services.devices import NotPaired, PairedDevice, device_for_token
+from server.services.recent import Recent
 from server.web.auth import Forbidden, NotSignedIn, sign_in_first
 
 DEVICE_HEADER = "X-Device-Token"
@@ -43,13 +44,13 @@ class WrongDevice(DomainError):
 
 
 def init_app(app: Flask) -> None:
-    """Keep the devices whose tokens were checked for `ANTRE_DEVICE_RECHECK_S` seconds."""
-    app.extensions[RECENT_DEVICES] = RecentDevices(app.config["ANTRE_DEVICE_RECHECK_S"])
+    """Keep the devices whose tokens were checked for `ANTRE_RECHECK_S` seconds."""
+    app.extensions[RECENT_DEVICES] = Recent(app.config["ANTRE_RECHECK_S"])
 
 
-def recent_devices() -> RecentDevices:
+def recent_devices() -> Recent[str, PairedDevice]:
     """This process's recently checked device tokens."""
-    return cast(RecentDevices, current_app.extensions[RECENT_DEVICES])
+    return cast(Recent[str, PairedDevice], current_app.extensions[RECENT_DEVICES])
 
 
 def request_device(*kinds: str) -> PairedDevice | None:
@@ -71,7 +72,7 @@ def _device(token: str | None) -> PairedDevice | None:
         return None
     known: dict[str, PairedDevice | None] = g.setdefault("antre_devices", {})
     if token not in known:
-        known[token] = recent_devices().device(db.session, token)
+        known[token] = recent_devices().get(token, lambda: device_for_token(db.session, token))
     return known[token]
 
 

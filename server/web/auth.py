@@ -6,7 +6,7 @@ from collections.abc import Callable
 from functools import wraps
 from typing import Any, TypeVar, cast
 
-from flask import Blueprint, Flask, Response, jsonify, redirect, request, url_for
+from flask import Blueprint, Flask, Response, current_app, jsonify, redirect, request, url_for
 from flask_login import LoginManager, current_user, login_user, logout_user
 from flask_wtf.csrf import generate_csrf
 
@@ -15,9 +15,11 @@ from server.extensions import db
 from server.models import User
 from server.services import staff
 from server.services.counters import counter_of
+from server.services.recent import Recent
 from server.web.context import current_context
 
 login_manager = LoginManager()
+RECENT_STAFF = "antre_recent_staff"
 STAFF_ROLES = ("officer", "manager", "admin")
 COUNTER_ROLES = ("officer", "admin")  # who may work a counter: call, serve, transfer
 View = TypeVar("View", bound=Callable[..., Any])
@@ -39,12 +41,17 @@ def init_app(app: Flask) -> None:
     """Attach Flask-Login (the session cookie's settings are in `server.web.security`)."""
     login_manager.init_app(app)
     login_manager.user_loader(_load_user)
+    app.extensions[RECENT_STAFF] = Recent(app.config["ANTRE_RECHECK_S"])
     login_manager.unauthorized_handler(sign_in_first)
 
 
-def _load_user(user_id: str) -> User | None:
-    user = db.session.get(User, int(user_id)) if user_id.isdigit() else None
-    return user if user is not None and user.active else None
+def _load_user(user_id: str) -> staff.SignedIn | None:
+    """The signed-in account of the session cookie: kept for `ANTRE_RECHECK_S` seconds, like a
+    device (an account deactivated elsewhere is refused within that time)."""
+    if not user_id.isdigit():
+        return None
+    accounts: Recent[int, staff.SignedIn] = current_app.extensions[RECENT_STAFF]
+    return accounts.get(int(user_id), lambda: staff.signed_in(db.session, int(user_id)))
 
 
 def sign_in_first() -> Response:
@@ -123,7 +130,7 @@ def sign_out() -> tuple[str, int]:
     return "", 204
 
 
-def session_json(user: User) -> dict[str, Any]:
+def session_json(user: User | staff.SignedIn) -> dict[str, Any]:
     """A signed-in user as the pages see them, with the token for the `X-CSRF-Token` header
     (pages read it from their `csrf-token` meta tag; other clients from here)."""
     counter = counter_of(db.session, user.id)

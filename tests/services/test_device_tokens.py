@@ -10,8 +10,9 @@ from server.extensions import db
 from server.models import Ticket
 from server.services import devices
 from server.services.context import Context
-from server.services.devices import NotPaired, RecentDevices
+from server.services.devices import NotPaired, PairedDevice, device_for_token
 from server.services.issuing import issue_ticket
+from server.services.recent import Recent
 from tests.conftest import pair_device, service_id
 
 pytestmark = pytest.mark.usefixtures("app")
@@ -27,41 +28,46 @@ class Seconds:
         return self.now
 
 
+def holder(recent: Recent[str, PairedDevice], token: str | None) -> PairedDevice | None:
+    """The device holding `token`, as a request asks for it."""
+    return recent.get(token or "", lambda: device_for_token(db.session, token))
+
+
 def test_a_checked_token_is_remembered_until_it_is_no_longer_fresh() -> None:
     token, seconds = pair_device("K1"), Seconds()
-    recent = RecentDevices(fresh_s=5, clock=seconds)
-    kiosk = recent.device(db.session, token)
+    recent = Recent(fresh_s=5, clock=seconds)
+    kiosk = holder(recent, token)
     assert kiosk is not None and (kiosk.kind, kiosk.code) == ("kiosk", "K1")
 
     devices.revoke_device(db.session, "K1")  # as another process or the command line would
     seconds.now += 4.9
-    assert recent.device(db.session, token) == kiosk
+    assert holder(recent, token) == kiosk
     seconds.now += 0.1
-    assert recent.device(db.session, token) is None
+    assert holder(recent, token) is None
 
 
 def test_a_forgotten_token_is_checked_again_at_once() -> None:
     kiosk_token, display_token = pair_device("K1"), pair_device("D1")
-    recent = RecentDevices(fresh_s=60, clock=Seconds())
-    assert recent.device(db.session, kiosk_token) is not None
-    assert recent.device(db.session, display_token) is not None
+    recent = Recent(fresh_s=60, clock=Seconds())
+    assert holder(recent, kiosk_token) is not None
+    assert holder(recent, display_token) is not None
     devices.revoke_device(db.session, "K1")
     devices.revoke_device(db.session, "D1")
 
     recent.forget(kiosk_token)
-    assert recent.device(db.session, kiosk_token) is None
-    assert recent.device(db.session, display_token) is not None
+    assert holder(recent, kiosk_token) is None
+    assert holder(recent, display_token) is not None
     recent.forget()
-    assert recent.device(db.session, display_token) is None
+    assert holder(recent, display_token) is None
 
 
 def test_no_token_is_remembered_when_freshness_is_zero() -> None:
     token = pair_device("K1")
-    recent = RecentDevices(fresh_s=0, clock=Seconds())
-    assert recent.device(db.session, token) is not None
+    recent = Recent(fresh_s=0, clock=Seconds())
+    assert holder(recent, token) is not None
     devices.revoke_device(db.session, "K1")
-    assert recent.device(db.session, token) is None
-    assert recent.device(db.session, None) is None and recent.device(db.session, "") is None
+    assert holder(recent, token) is None
+    assert holder(recent, None) is None and holder(recent, "") is None and not recent.seen
 
 
 @pytest.mark.parametrize("print_here", [None, "K1"])

@@ -2,12 +2,13 @@
 
 from flask import Flask
 from flask.testing import FlaskClient
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from server.extensions import db
 from server.models import StaffEvent, User
 from server.services.context import system_clock
 from server.services.staff import create_user
+from server.web.auth import RECENT_STAFF
 
 
 def add_officer(username: str = "budi", password: str = "rahasia-budi") -> User:
@@ -74,3 +75,27 @@ def test_cli_adds_the_first_admin_and_refuses_weak_passwords(app: Flask) -> None
     assert db.session.scalars(select(User.role).where(User.username == "kepala")).one() == "admin"
     weak = runner.invoke(args=["user", "add", "lemah", "--name", "L", "--password", "123"])
     assert weak.exit_code != 0 and "at least 8 characters" in weak.output
+
+
+def test_an_account_deactivated_elsewhere_is_refused_once_it_is_read_again(
+    app: Flask, client: FlaskClient
+) -> None:
+    """A server process keeps a signed-in account for ANTRE_RECHECK_S seconds, then reads it."""
+    officer = add_officer()
+    signed_in = client.post(
+        "/api/v1/session", json={"username": "budi", "password": "rahasia-budi"}
+    )
+    assert signed_in.status_code == 200
+
+    def who_am_i() -> int:
+        with app.app_context():  # a request's own context, as when served
+            return client.get("/api/v1/session").status_code
+
+    assert who_am_i() == 200
+    db.session.execute(update(User).where(User.id == officer.id).values(active=False))
+    db.session.commit()  # as the command line or another process would
+    assert who_am_i() == 200  # still kept
+    accounts = app.extensions[RECENT_STAFF]
+    later = accounts.clock() + app.config["ANTRE_RECHECK_S"]
+    accounts.clock = lambda: later
+    assert who_am_i() == 401

@@ -154,7 +154,7 @@ def test_a_kiosk_revoked_behind_the_servers_back_takes_no_ticket_then_is_refused
 
     assert hall() == 200  # the kiosk's token is known in this process now
     devices.revoke_device(db.session, "K1")
-    assert hall() == 200  # for up to ANTRE_DEVICE_RECHECK_S
+    assert hall() == 200  # for up to ANTRE_RECHECK_S
 
     with app.app_context():
         refused = client.post("/api/v1/tickets", json={"service_id": service_id("ktp"), **body})
