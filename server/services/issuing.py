@@ -133,7 +133,7 @@ def _printing_kiosk(
 ) -> printing.KioskToPrint | None:
     """The kiosk that prints the ticket, if any, after checking the token of the kiosk asking."""
     if token is None:
-        return None if code is None else printing.kiosk_to_print(session, code)
+        return None if code is None else printing.kiosk_by_code(session, code)
     asking = devices.kiosk_for_token(session, token)
     if code not in (None, asking.code):
         raise printing.unknown_kiosk(code)

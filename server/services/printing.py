@@ -27,9 +27,6 @@ from server.services.settings import settings
 FRESH_JOB = timedelta(seconds=30)
 PAPER_STATES = ("ok", "near_end", "out", "unknown")
 DEVICE_BY_CODE = select(Device).where(Device.code == bindparam("code"))
-KIOSK_TO_PRINT = select(Device.id, Device.kind, Device.agent_connected_at).where(
-    Device.code == bindparam("code")
-)
 INSERT_JOB = insert(PrintJob)
 REPRINTABLE = frozenset({TicketStatus.WAITING, TicketStatus.CALLED, TicketStatus.HELD})
 
@@ -43,14 +40,10 @@ class KioskToPrint(Protocol):
 
 def kiosk_by_code(session: Session, code: Any) -> Device:
     """The kiosk with this code, or a clear 400."""
-    return _known_kiosk(session.scalars(DEVICE_BY_CODE, {"code": str(code)}).first(), code)
-
-
-def kiosk_to_print(session: Session, code: Any) -> KioskToPrint:
-    """The kiosk with this code as a print job needs it (its columns, no ORM object), or a
-    clear 400: issuing asks on every ticket printed."""
-    found = session.connection().execute(KIOSK_TO_PRINT, {"code": str(code)}).first()
-    return _known_kiosk(found, code)
+    device = session.scalars(DEVICE_BY_CODE, {"code": str(code)}).first()
+    if device is None or device.kind != "kiosk":
+        raise unknown_kiosk(code)
+    return device
 
 
 def unknown_kiosk(code: Any) -> InvalidInput:
@@ -58,12 +51,6 @@ def unknown_kiosk(code: Any) -> InvalidInput:
     return InvalidInput(
         "unknown_kiosk", f"Kios '{code}' tidak dikenal.", f"Unknown kiosk '{code}'."
     )
-
-
-def _known_kiosk(device: Any, code: Any) -> Any:
-    if device is None or device.kind != "kiosk":
-        raise unknown_kiosk(code)
-    return device
 
 
 def queue_print(
