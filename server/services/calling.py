@@ -195,14 +195,14 @@ def _announce_call(
     digits: bool,
 ) -> dict[str, Any]:
     reason = {"reason": {"id": choice.reason_id, "en": choice.reason_en}}
-    event = record_event(
+    event_id = record_event(
         session, ticket, EventKind.CALLED, ctx.now(), counter, officer_id, json.dumps(reason)
     )
     view = {**ticket_json(ticket, ctx), "reason": choice.reason_id, "reason_en": choice.reason_en}
     call = {
         "ticket": view,
         "counter": counter_brief(counter),
-        "call_id": event.id,
+        "call_id": event_id,
         "spoken": voice.spoken_call(ticket.number, counter.name, digits),
     }
     outbox.add("ticket_called", call, rooms.for_ticket_call(ticket, counter))

@@ -27,9 +27,9 @@ def record_event(
     counter: Counter | None = None,
     officer_id: int | None = None,
     detail: str | None = None,
-) -> TicketEvent:
+) -> int:
     """Log one change of the ticket with one prepared insert (after writing what is pending, so
-    the ticket's row is there); the event returned has its id and is not in the session."""
+    the ticket's row is there); the event's id."""
     values = {
         "ticket_id": ticket.id,
         "kind": kind,
@@ -41,8 +41,7 @@ def record_event(
         "detail": detail,
     }
     session.flush()
-    event_id = session.connection().execute(INSERT_EVENT, values).scalar_one()
-    return TicketEvent(id=event_id, **values)
+    return session.connection().execute(INSERT_EVENT, values).scalar_one()
 
 
 ACTIVE_HERE = (Ticket.counter_id == bindparam("counter"), Ticket.status.in_(ACTIVE_AT_COUNTER))

@@ -242,11 +242,11 @@ def _act(
         was_at, queues = ticket.counter, {ticket.service_id}
         step = apply(session, ticket, now)
         queues.add(ticket.service_id)
-        event = record_event(
+        event_id = record_event(
             session, ticket, step.kind, now, acting or was_at, officer_id, step.detail
         )
         view = ticket_json(ticket, ctx)
-        _publish(session, ctx, outbox, ticket, view, was_at, step, event.id)
+        _publish(session, ctx, outbox, ticket, view, was_at, step, event_id)
         if ticket.status == TicketStatus.WAITING or TicketStatus.WAITING in allowed:
             for service_id in sorted(queues):
                 queue.announce_queue(session, outbox, service_id, ticket.service_day)

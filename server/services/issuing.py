@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import secrets
+from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import bindparam, insert
+from sqlalchemy import bindparam, insert, select
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
@@ -15,11 +16,11 @@ from server.db import write_transaction
 from server.domain.calendar import availability, parse_hours, service_day
 from server.domain.errors import InvalidInput, NotFound, ServiceClosed
 from server.domain.tickets import PRIORITY_CLASSES, EventKind, TicketStatus, format_number
-from server.models import DailySequence, Service, Ticket
+from server.models import Agency, DailySequence, Service, Ticket
 from server.services import devices, printing, queue, rooms
 from server.services.context import Context
 from server.services.events import record_event
-from server.services.presenters import ticket_json
+from server.services.presenters import Names, ticket_json
 from server.services.publisher import Outbox
 
 LANGUAGES = ("id", "en")
@@ -34,6 +35,22 @@ NEW_TICKET: dict[str, Any] = {  # what a new ticket has, as the presenter reads 
     "finished_at": None,
 }
 INSERT_TICKET = insert(Ticket).returning(Ticket.id)
+SERVICE_TO_ISSUE = (
+    select(
+        Service.id,
+        Service.prefix,
+        Service.name,
+        Service.name_en,
+        Service.hours,
+        Service.daily_quota,
+        Service.enabled,
+        Service.default_service_s,
+        Agency.name,
+        Agency.name_en,
+    )
+    .join(Service.agency)
+    .where(Service.id == bindparam("service_id"))
+)
 UPSERTS = {
     name: dialect_insert(DailySequence)
     .values(service_id=bindparam("service_id"), service_day=bindparam("service_day"), last_number=1)
@@ -44,6 +61,22 @@ UPSERTS = {
     .returning(DailySequence.last_number)
     for name, dialect_insert in (("postgresql", postgresql_insert), ("sqlite", sqlite_insert))
 }
+
+
+@dataclass(frozen=True)
+class ServiceToIssue:
+    """What issuing reads of a service and its agency: one row of columns, not mapped objects
+    (issuing is the hall's busiest write)."""
+
+    id: int
+    prefix: str
+    name: str
+    name_en: str | None
+    hours: dict[str, list[str]]
+    daily_quota: int | None
+    enabled: bool
+    default_service_s: int | None
+    agency: Names
 
 
 def issue_ticket(
@@ -84,9 +117,11 @@ def issue_ticket(
         counters = rooms.serving_counters(session, service.id)
         serving = queue.open_or_all(counters)
         estimate = queue.estimate_for(session, service, waiting - 1, day, ctx, serving)
-        view = ticket_json(ticket, ctx, waiting - 1, estimate)
+        view = ticket_json(ticket, ctx, waiting - 1, estimate, service)
         if device is not None:
-            view["print"] = printing.queue_print(session, ctx, outbox, ticket, device, view, True)
+            view["print"] = printing.queue_print(
+                session, ctx, outbox, ticket, device, view, service.agency, True
+            )
         outbox.add("ticket_issued", {"ticket": view}, [rooms.STAFF])
         screens = rooms.service_rooms(service.id, counters)
         queue.announce_waiting(outbox, service.id, waiting, screens)
@@ -95,10 +130,10 @@ def issue_ticket(
 
 
 def _insert_ticket(
-    session: Session, service: Service, sequence: int, chosen: dict[str, Any]
+    session: Session, service: ServiceToIssue, sequence: int, chosen: dict[str, Any]
 ) -> Ticket:
-    """Write the ticket and its `issued` event with two prepared inserts (issuing is the hall's
-    busiest write); the ticket returned is the row as written, to present, outside the session."""
+    """Write the ticket and its `issued` event with two prepared inserts; the ticket returned is
+    the row as written, to present, outside the session (its service is `service`)."""
     values = {
         **NEW_TICKET,
         **chosen,
@@ -109,7 +144,7 @@ def _insert_ticket(
         "number": format_number(service.prefix, sequence),
     }
     ticket_id = session.connection().execute(INSERT_TICKET, values).scalar_one()
-    ticket = Ticket(id=ticket_id, service=service, **values)
+    ticket = Ticket(id=ticket_id, **values)
     record_event(session, ticket, EventKind.ISSUED, values["issued_at"])
     return ticket
 
@@ -140,14 +175,15 @@ def _printing_kiosk(
     return None if code is None else asking
 
 
-def _service(session: Session, service_id: int) -> Service:
-    service = session.get(Service, service_id)
-    if service is None:
+def _service(session: Session, service_id: int) -> ServiceToIssue:
+    row = session.connection().execute(SERVICE_TO_ISSUE, {"service_id": service_id}).first()
+    if row is None:
         raise NotFound("service_not_found", "Layanan tidak ditemukan.", "Service not found.")
-    return service
+    *columns, agency, agency_en = row
+    return ServiceToIssue(*columns, agency=Names(agency, agency_en))
 
 
-def _require_open(service: Service, issued_today: int, ctx: Context, now: datetime) -> None:
+def _require_open(service: ServiceToIssue, issued_today: int, ctx: Context, now: datetime) -> None:
     hours = parse_hours(service.hours)
     state = availability(hours, service.daily_quota, issued_today, ctx.local(now), service.enabled)
     if not state.open:

@@ -2,11 +2,27 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, Protocol
 
 from server.models import Counter, Service, Ticket
 from server.services.context import Context
+
+
+class Named(Protocol):
+    """What has a name in Bahasa Indonesia and perhaps one in English: a service, an agency."""
+
+    name: str
+    name_en: str | None
+
+
+@dataclass(frozen=True)
+class Names:
+    """A name and its English, read as columns."""
+
+    name: str
+    name_en: str | None
 
 
 def iso(instant: datetime | None, ctx: Context) -> str | None:
@@ -15,17 +31,22 @@ def iso(instant: datetime | None, ctx: Context) -> str | None:
 
 
 def ticket_json(
-    ticket: Ticket, ctx: Context, ahead: int | None = None, estimate_s: int | None = None
+    ticket: Ticket,
+    ctx: Context,
+    ahead: int | None = None,
+    estimate_s: int | None = None,
+    service: Named | None = None,
 ) -> dict[str, Any]:
-    """A ticket as the API and events show it."""
-    counter = ticket.counter
+    """A ticket as the API and events show it (`service`: its service, when the caller has
+    read it already)."""
+    counter, service = ticket.counter, service or ticket.service
     return {
         "id": ticket.id,
         "token": ticket.token,
         "number": ticket.number,
         "service_id": ticket.service_id,
-        "service": ticket.service.name,
-        "service_en": ticket.service.name_en or ticket.service.name,
+        "service": service.name,
+        "service_en": service.name_en or service.name,
         "status": ticket.status,
         "priority": ticket.priority,
         "priority_class": ticket.priority_class,

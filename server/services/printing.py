@@ -20,7 +20,7 @@ from server.domain.tickets import TicketStatus
 from server.models import Device, PrintJob, Ticket
 from server.services import queue, rooms
 from server.services.context import Context
-from server.services.presenters import iso
+from server.services.presenters import Named, iso
 from server.services.publisher import AGENT_NAMESPACE, Outbox
 from server.services.settings import settings
 
@@ -60,10 +60,12 @@ def queue_print(
     ticket: Ticket,
     device: KioskToPrint,
     view: dict[str, Any],
+    agency: Named,
     first: bool = False,
 ) -> dict[str, Any]:
-    """Create a print job in the caller's transaction; it goes out after the commit. `first`
-    says the ticket was issued in this transaction, so no copy was printed before."""
+    """Create a print job in the caller's transaction; it goes out after the commit. `view` is
+    the ticket as presented, `agency` its service's agency; `first` says the ticket was issued in
+    this transaction, so no copy was printed before."""
     copy = 0 if first else _copies(session, ticket.id)
     status = "pending" if device.agent_connected_at else "no_agent"
     values = {
@@ -77,11 +79,10 @@ def queue_print(
         "error": None,
     }
     session.connection().execute(INSERT_JOB, values)  # one prepared insert, as the ticket's
-    job = PrintJob(**values)
     if status == "pending":
-        payload = job_payload(session, job, ticket, view)
+        payload = job_payload(session, values["id"], copy, ticket, view, agency)
         outbox.add("print_ticket", payload, [rooms.kiosk_room(device.id)], AGENT_NAMESPACE)
-    return {"job_id": job.id, "status": status, "copy": copy}
+    return {"job_id": values["id"], "status": status, "copy": copy}
 
 
 def _copies(session: Session, ticket_id: int) -> int:
@@ -89,21 +90,26 @@ def _copies(session: Session, ticket_id: int) -> int:
 
 
 def job_payload(
-    session: Session, job: PrintJob, ticket: Ticket, view: dict[str, Any]
+    session: Session,
+    job_id: str,
+    copy: int,
+    ticket: Ticket,
+    view: dict[str, Any],
+    agency: Named,
 ) -> dict[str, Any]:
-    """The `print_ticket` job for the agent (format v1, see kiosk/agent/README.md)."""
+    """The `print_ticket` job for the agent (format v1, see kiosk/agent/README.md): copy `copy`
+    of the ticket presented as `view`, whose service is `agency`'s."""
     english = ticket.lang == "en"
-    service, agency = ticket.service, ticket.service.agency
     footer_key = "hall_footer_en" if english else "hall_footer"
     hall = settings(session, {"hall_name": "Antre", footer_key: ""})
     return {
-        "job_id": job.id,
+        "job_id": job_id,
         "lang": ticket.lang,
-        "reprint": job.copy > 0,
+        "reprint": copy > 0,
         "hall": {"name": hall["hall_name"], "footer": hall[footer_key]},
         "ticket": {
             "number": ticket.number,
-            "service": (service.name_en or service.name) if english else service.name,
+            "service": view["service_en"] if english else view["service"],
             "agency": (agency.name_en or agency.name) if english else agency.name,
             "issued_at": view["issued_at"],
             "ahead": view["ahead"] or 0,
@@ -132,7 +138,8 @@ def reprint_ticket(
                 f"{ticket.number} is no longer in the queue; there is nothing to reprint.",
             )
         view = queue.ticket_with_place(session, ctx, ticket)
-        view["print"] = queue_print(session, ctx, outbox, ticket, device, view)
+        agency = ticket.service.agency
+        view["print"] = queue_print(session, ctx, outbox, ticket, device, view, agency)
     outbox.send(ctx.publisher)
     return view
 
@@ -164,11 +171,10 @@ def agent_connected(
             if now - job.created_at > FRESH_JOB:
                 job.status, job.finished_at, job.error = "expired", now, "agent offline too long"
             else:
-                resend.append(
-                    job_payload(
-                        session, job, job.ticket, queue.ticket_with_place(session, ctx, job.ticket)
-                    )
-                )
+                ticket = job.ticket
+                view = queue.ticket_with_place(session, ctx, ticket)
+                agency = ticket.service.agency
+                resend.append(job_payload(session, job.id, job.copy, ticket, view, agency))
     return device, [{"v": 1, **payload} for payload in resend]
 
 

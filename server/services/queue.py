@@ -7,7 +7,7 @@ ask them after `record_event`, which flushes)."""
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Any
+from typing import Any, Protocol
 
 from sqlalchemy import and_, bindparam, func, or_, select
 from sqlalchemy.orm import Session
@@ -15,13 +15,20 @@ from sqlalchemy.orm import Session
 from server.domain.estimates import estimate_wait_s, mean_service_seconds
 from server.domain.routing import Candidate, RecentCall
 from server.domain.tickets import EventKind, TicketStatus
-from server.models import Service, Ticket, TicketEvent
+from server.models import Ticket, TicketEvent
 from server.services import rooms
 from server.services.context import Context
 from server.services.presenters import ticket_json
 from server.services.publisher import Outbox
 
 RECENT_SERVICES = 20
+
+
+class TimedService(Protocol):
+    """What an estimate needs of a service: which one, and its usual duration if it has one."""
+
+    id: int
+    default_service_s: int | None
 
 
 def waiting_counts(session: Session, day: date) -> dict[int, int]:
@@ -134,7 +141,7 @@ def open_or_all(counters: list[rooms.ServingCounter]) -> int:
     return sum(counter.status == "open" for counter in counters) or len(counters)
 
 
-def mean_service_s(session: Session, service: Service, day: date, ctx: Context) -> float:
+def mean_service_s(session: Session, service: TimedService, day: date, ctx: Context) -> float:
     """Mean duration of the service's latest completed tickets today."""
     params = {"service_id": service.id, "day": day}
     rows = session.connection().execute(RECENT_SERVICE_TIMES, params)
@@ -144,7 +151,7 @@ def mean_service_s(session: Session, service: Service, day: date, ctx: Context) 
 
 def estimate_for(
     session: Session,
-    service: Service,
+    service: TimedService,
     ahead: int,
     day: date,
     ctx: Context,

@@ -60,6 +60,7 @@ def test_the_servers_job_is_what_the_agent_parses(
         "ID card recording",
         1,
     )
+    assert english.ticket.agency == "Disdukcapil"  # no English name: the agency's own
     assert (indonesian.hall.footer, english.hall.footer) == ("Terima kasih.", "Thank you.")
     assert english.ticket.status_url.startswith("http://hall.test/t/")
     assert indonesian.ticket.issued_at.isoformat() == "2026-11-23T09:00:00+07:00"
@@ -146,6 +147,7 @@ def test_a_reconnecting_agent_gets_only_fresh_missed_jobs(ctx: Context, clock: C
     clock.now += timedelta(seconds=5)
     _, missed = agent_connected(db.session, ctx, "K1")
     assert [job["job_id"] for job in missed] == [fresh]
+    assert (missed[0]["ticket"]["number"], missed[0]["ticket"]["agency"]) == ("A002", "Disdukcapil")
     assert (
         db.session.get(PrintJob, stale).status == "expired"
     )  # the visitor left with the number on screen
@@ -181,6 +183,10 @@ def test_a_waiting_ticket_can_be_reprinted_with_its_current_place(
         True,
         "A002",
         1,
+    )
+    assert (reprint["ticket"]["service"], reprint["ticket"]["agency"]) == (
+        "Perekaman KTP-el",
+        "Disdukcapil",
     )
 
 
