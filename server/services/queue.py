@@ -6,10 +6,11 @@ ask them after `record_event`, which flushes)."""
 
 from __future__ import annotations
 
+import functools
 from datetime import date, datetime
 from typing import Any, Protocol
 
-from sqlalchemy import and_, bindparam, func, or_, select
+from sqlalchemy import Select, and_, bindparam, func, literal, or_, select, union_all
 from sqlalchemy.orm import Session
 
 from server.domain.estimates import estimate_wait_s, mean_service_seconds
@@ -86,29 +87,59 @@ WAITING_HERE = (
     Ticket.service_day == bindparam("day"),
     Ticket.status == TicketStatus.WAITING,
 )
+COUNTER = bindparam("counter")
 # Each head query reads one index entry however long the queue. On PostgreSQL it also locks
 # the head it returns and skips heads other counters' calls hold, so counters calling at once
-# each find a ticket of their own instead of waiting on one another's row locks (SQLite has a
-# single writer and no row locks: the clause is not rendered there).
-SERVICE_HEAD = (  # `ix_tickets_heads`
-    select(Ticket.id, Ticket.arrived_at)
-    .where(
-        Ticket.service_id == bindparam("service_id"),
-        *WAITING_HERE,
-        Ticket.priority == bindparam("priority"),
-        or_(Ticket.target_counter_id.is_(None), Ticket.target_counter_id == bindparam("counter")),
+# each find a ticket of their own instead of waiting on one another's row locks. SQLite has a
+# single writer and no row locks: there a counter's head queries run as one statement
+# (`_heads_at_once`).
+
+
+def _service_head(service_id: Any, priority: Any) -> Select[Any]:  # `ix_tickets_heads`
+    return (
+        select(Ticket.id, Ticket.service_id, Ticket.arrived_at, Ticket.priority)
+        .where(
+            Ticket.service_id == service_id,
+            *WAITING_HERE,
+            Ticket.priority == priority,
+            or_(Ticket.target_counter_id.is_(None), Ticket.target_counter_id == COUNTER),
+        )
+        .order_by(Ticket.arrived_at, Ticket.id)
+        .limit(1)
     )
-    .order_by(Ticket.arrived_at, Ticket.id)
-    .limit(1)
-    .with_for_update(skip_locked=True)
+
+
+def _sent_here_head() -> Select[Any]:  # `ix_tickets_sent_to_counter`
+    return (
+        select(Ticket.id, Ticket.service_id, Ticket.arrived_at, Ticket.priority)
+        .where(Ticket.target_counter_id == COUNTER, *WAITING_HERE)
+        .order_by(Ticket.arrived_at, Ticket.id)
+        .limit(1)
+    )
+
+
+SERVICE_HEAD = _service_head(bindparam("service_id"), bindparam("priority")).with_for_update(
+    skip_locked=True
 )
-SENT_HERE_HEAD = (  # `ix_tickets_sent_to_counter`
-    select(Ticket.id, Ticket.service_id, Ticket.arrived_at, Ticket.priority)
-    .where(Ticket.target_counter_id == bindparam("counter"), *WAITING_HERE)
-    .order_by(Ticket.arrived_at, Ticket.id)
-    .limit(1)
-    .with_for_update(skip_locked=True)
-)
+SENT_HERE_HEAD = _sent_here_head().with_for_update(skip_locked=True)
+
+
+@functools.cache
+def _heads_at_once(services: int) -> Select[Any]:
+    """The head queries of a counter with `services` services as one statement: each a `LIMIT 1`
+    subquery (still one index entry), joined by UNION ALL and listed in `queue_heads`' order,
+    the head sent to the counter last (its `part` is `2 * services`)."""
+    heads = [
+        _service_head(bindparam(f"service_{number}"), priority)
+        for number in range(services)
+        for priority in (False, True)
+    ]
+    heads.append(_sent_here_head())
+    parts = [
+        select(literal(part).label("part"), *head.subquery().c) for part, head in enumerate(heads)
+    ]
+    every = union_all(*parts).subquery()
+    return select(every).order_by(every.c.part)
 
 
 def queue_heads(
@@ -117,6 +148,16 @@ def queue_heads(
     """The first waiting ticket of each service and class that this counter may call, and the
     first ticket addressed to this counter by name (resumed here or transferred to it)."""
     connection, candidates = session.connection(), []
+    if connection.dialect.name == "sqlite":
+        params = {f"service_{number}": service for number, service in enumerate(service_ids)}
+        rows = connection.execute(
+            _heads_at_once(len(service_ids)), {**params, "day": day, "counter": counter_id}
+        )
+        sent_here = 2 * len(service_ids)
+        return [
+            Candidate(row.id, row.service_id, row.arrived_at, row.priority, row.part == sent_here)
+            for row in rows
+        ]
     for service_id in service_ids:
         for priority in (False, True):
             params = {"service_id": service_id, "day": day, "priority": priority}
