@@ -18,7 +18,13 @@ from server.domain.tickets import EventKind, TicketStatus, require_status
 from server.models import Counter, Ticket
 from server.services import queue, rooms, voice
 from server.services.context import Context
-from server.services.events import counter_brief, counter_state, current_number, record_event
+from server.services.events import (
+    counter_brief,
+    counter_state,
+    current_number,
+    locked_counter,
+    record_event,
+)
 from server.services.presenters import ticket_json
 from server.services.publisher import Outbox
 from server.services.settings import settings
@@ -83,7 +89,7 @@ def call_ticket(
 
 def ready_to_call(session: Session, counter_id: int, officer_id: int | None) -> Counter:
     """The counter, locked, if it may call now: open, serving something, free, and the officer's."""
-    counter = session.get(Counter, counter_id, with_for_update=True)
+    counter = locked_counter(session, counter_id)
     if counter is None:
         raise NotFound("counter_not_found", "Loket tidak ditemukan.", "Counter not found.")
     require_officer(counter, officer_id)

@@ -12,7 +12,7 @@ from server.domain.errors import InvalidInput, NotFound, WrongState
 from server.models import Counter, StaffEvent
 from server.services import rooms
 from server.services.context import Context
-from server.services.events import counter_state, current_ticket
+from server.services.events import counter_state, current_ticket, locked_counter
 from server.services.publisher import Outbox
 
 WORDS = {
@@ -38,7 +38,7 @@ def set_counter_status(
         )
     outbox = Outbox()
     with write_transaction(session):
-        counter = session.get(Counter, counter_id, with_for_update=True)
+        counter = locked_counter(session, counter_id)
         if counter is None:
             raise NotFound("counter_not_found", "Loket tidak ditemukan.", "Counter not found.")
         _take_for(session, counter, officer_id)

@@ -8,7 +8,7 @@ from itertools import groupby
 from typing import Any
 
 from sqlalchemy import Select, bindparam, insert, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, joinedload
 
 from server.domain.stats import Step, TicketRecord, ticket_record
 from server.domain.tickets import ACTIVE_AT_COUNTER, EventKind
@@ -42,6 +42,19 @@ def record_event(
     }
     session.flush()
     return session.connection().execute(INSERT_EVENT, values).scalar_one()
+
+
+# A counter about to change is locked (its own row, not its officer's) and loaded in one statement
+# with what its state names (the officer) and what it calls from (its services).
+COUNTER_FOR_UPDATE = {"of": Counter}
+WITH_OFFICER_AND_SERVICES = [joinedload(Counter.officer), joinedload(Counter.links)]
+
+
+def locked_counter(session: Session, counter_id: int) -> Counter | None:
+    """A counter, its row locked until the commit, with its officer and services loaded."""
+    return session.get(
+        Counter, counter_id, with_for_update=COUNTER_FOR_UPDATE, options=WITH_OFFICER_AND_SERVICES
+    )
 
 
 ACTIVE_HERE = (Ticket.counter_id == bindparam("counter"), Ticket.status.in_(ACTIVE_AT_COUNTER))

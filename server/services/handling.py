@@ -32,8 +32,11 @@ from server.services.publisher import Outbox
 CALLED = frozenset({TicketStatus.CALLED})
 TRANSFERABLE = frozenset({TicketStatus.WAITING, TicketStatus.CALLED, TicketStatus.SERVING})
 RESUMABLE = frozenset({TicketStatus.HELD, TicketStatus.NO_SHOW})
-WITH_SERVICE = [joinedload(Ticket.service, innerjoin=True)]  # its view names the service
-FOR_UPDATE = {"of": Ticket}  # the ticket's row, not its service's
+WITH_SERVICE = [  # its view names the service, its counter's state the officer
+    joinedload(Ticket.service, innerjoin=True),
+    joinedload(Ticket.counter).joinedload(Counter.officer),
+]
+FOR_UPDATE = {"of": Ticket}  # the ticket's row, not its service's, counter's or officer's
 
 
 class Step:
