@@ -49,7 +49,8 @@ BUSY_HALL = {
 }
 
 
-def busy_app(database_url: str, instance: Path) -> Iterator[Flask]:
+def busy_app(database_url: str, instance: Path, hall: dict = BUSY_HALL) -> Iterator[Flask]:
+    """An app on `database_url` with `hall` loaded (by default a busy hall's one service)."""
     app = create_app(
         {
             "TESTING": True,
@@ -60,7 +61,7 @@ def busy_app(database_url: str, instance: Path) -> Iterator[Flask]:
     )
     with app.app_context():
         db.create_all()
-        load_hall(db.session, BUSY_HALL)
+        load_hall(db.session, hall)
     yield app
     with app.app_context():
         db.engine.dispose()

@@ -10,14 +10,12 @@ import pytest
 from flask import Flask
 from sqlalchemy import select, update
 
-from server import create_app
 from server.extensions import db
 from server.models import Counter, Service, Ticket
 from server.services import queue
-from server.services.hall_config import load_hall
 from server.services.issuing import issue_ticket
-from server.services.publisher import RecordingPublisher
 from server.web.context import current_context
+from tests.services.test_concurrency import busy_app
 
 HALL = {
     "hall": {"name": "Aula"},
@@ -47,20 +45,10 @@ def app(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Flask]:
         if request.param == "sqlite"
         else request.getfixturevalue("postgres_url")
     )
-    app = create_app(
-        {
-            "TESTING": True,
-            "SQLALCHEMY_DATABASE_URI": url,
-            "ANTRE_PUBLISHER": RecordingPublisher(),
-            "INSTANCE_PATH": str(tmp_path),
-        }
-    )
-    with app.app_context():
-        db.create_all()
-        load_hall(db.session, HALL)
-        yield app
-        db.session.remove()
-        db.engine.dispose()
+    for app in busy_app(url, tmp_path, HALL):
+        with app.app_context():
+            yield app
+            db.session.remove()
 
 
 def counter(code: str) -> Counter:
