@@ -32,7 +32,7 @@ from server.services.publisher import Outbox
 CALLED = frozenset({TicketStatus.CALLED})
 TRANSFERABLE = frozenset({TicketStatus.WAITING, TicketStatus.CALLED, TicketStatus.SERVING})
 RESUMABLE = frozenset({TicketStatus.HELD, TicketStatus.NO_SHOW})
-WITH_SERVICE = [  # its view names the service, its counter's state the officer
+LOADED_WITH = [  # its view names the service, its counter's state the officer
     joinedload(Ticket.service, innerjoin=True),
     joinedload(Ticket.counter).joinedload(Counter.officer),
 ]
@@ -237,7 +237,7 @@ def _act(
 ) -> dict[str, Any]:
     now, outbox = ctx.now(), Outbox()
     with write_transaction(session):
-        ticket = session.get(Ticket, ticket_id, with_for_update=FOR_UPDATE, options=WITH_SERVICE)
+        ticket = session.get(Ticket, ticket_id, with_for_update=FOR_UPDATE, options=LOADED_WITH)
         if ticket is None:
             raise NotFound("ticket_not_found", "Tiket tidak ditemukan.", "Ticket not found.")
         acting = _acting_counter(session, ticket, counter_id, officer_id)
