@@ -30,6 +30,11 @@ def zone_room(zone_id: int) -> str:
     return f"zone:{zone_id}"
 
 
+def is_zone_room(room: str) -> bool:
+    """Whether a room is a zone's (its displays')."""
+    return room.startswith("zone:")
+
+
 def counter_room(counter_id: int) -> str:
     """The terminal of one counter."""
     return f"counter:{counter_id}"

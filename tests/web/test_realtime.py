@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 import queue
+import time
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
 import requests
 import socketio
 
-from tests.conftest import LiveServer, socket_headers
+from tests.conftest import LiveServer, socket_headers, start_live_server, stop_live_server
 
 pytestmark = pytest.mark.live
 
@@ -47,6 +49,13 @@ class Screen:
                 pytest.fail(f"no {wanted} within {timeout_s} s")
             if event == wanted:
                 return payload
+
+    def drain(self) -> list[tuple[str, Any]]:
+        """Everything heard so far and not yet taken."""
+        heard = []
+        while not self.heard.empty():
+            heard.append(self.heard.get_nowait())
+        return heard
 
     def close(self) -> None:
         self.client.disconnect()
@@ -115,3 +124,50 @@ def test_unknown_rooms_are_refused(live_server: LiveServer) -> None:
         assert answer["ok"] is False and "everything" in answer["error"]
     finally:
         client.disconnect()
+
+
+def test_the_zone_hears_a_counter_go_idle_only_when_no_call_follows(
+    tmp_path: Path, screens: list[Screen]
+) -> None:
+    """Between a completion and the counter's next call the zone's displays hear nothing of the
+    counter (the call itself tells them its new ticket); its terminal hears every state. When
+    no call follows, the displays hear the counter idle once that has held for the interval."""
+    server = start_live_server(tmp_path, ANTRE_STATE_INTERVAL_MS="1000")
+    try:
+        ids = server.ids()
+        counter = ids["counters"]["L1"]
+        officer = server.officer(1)
+        display = Screen(server, ["zone:1"], server.device("D1"))
+        terminal = Screen(server, [f"counter:{counter}"], officer)
+        screens.extend([display, terminal])
+        for _ in range(2):
+            server.api("POST", "/api/v1/tickets", json={"service_id": ids["services"]["ktp"]})
+        at_counter = f"{server.url}/api/v1/counters/{counter}"
+        assert officer.post(f"{at_counter}/open").status_code == 200
+        first = officer.post(f"{at_counter}/call-next").json()
+        assert (
+            officer.post(f"{server.url}/api/v1/tickets/{first['id']}/complete").status_code == 200
+        )
+        second = officer.post(f"{at_counter}/call-next").json()
+
+        time.sleep(1.5)  # past the interval: a state held for the zone would be out by now
+        heard = display.drain()
+        assert [p["ticket"]["number"] for e, p in heard if e == "ticket_called"] == [
+            first["number"],
+            second["number"],
+        ]
+        assert [e for e, _ in heard if e == "counter_changed"] == []
+        terminal_states = [p["counter"] for e, p in terminal.drain() if e == "counter_changed"]
+        assert terminal_states[0]["current"] is None  # opened
+        assert terminal_states[-1]["current"]["number"] == second["number"]
+
+        done = time.monotonic()
+        assert (
+            officer.post(f"{server.url}/api/v1/tickets/{second['id']}/complete").status_code == 200
+        )
+        idle = display.next("counter_changed", timeout_s=5)["counter"]
+        assert time.monotonic() - done >= 0.5  # held, not sent with the completion
+        assert idle["id"] == counter and idle["current"] is None and idle["status"] == "open"
+        assert terminal.next("counter_changed")["counter"]["current"] is None
+    finally:
+        stop_live_server(server)
