@@ -7,7 +7,7 @@ from collections.abc import Mapping
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import update
+from sqlalchemy import bindparam, update
 from sqlalchemy.orm import Session
 
 from server.db import write_transaction
@@ -157,22 +157,27 @@ def _claim_next(
     )
 
 
+# One prepared UPDATE takes a waiting ticket for a counter and returns it as it now is.
+CLAIM = (
+    update(Ticket)
+    .where(Ticket.id == bindparam("ticket"), Ticket.status == TicketStatus.WAITING)
+    .values(
+        status=TicketStatus.CALLED,
+        counter_id=bindparam("counter"),
+        called_at=bindparam("now"),
+        recall_count=0,
+        target_counter_id=None,
+    )
+    .returning(Ticket)
+    .execution_options(synchronize_session=False, populate_existing=True)
+)
+
+
 def _claim(session: Session, ticket_id: int, counter: Counter, now: datetime) -> Ticket | None:
     """Take a waiting ticket for this counter, and have it as it now is; None if it is no
     longer waiting."""
-    return session.scalars(
-        update(Ticket)
-        .where(Ticket.id == ticket_id, Ticket.status == TicketStatus.WAITING)
-        .values(
-            status=TicketStatus.CALLED,
-            counter_id=counter.id,
-            called_at=now,
-            recall_count=0,
-            target_counter_id=None,
-        )
-        .returning(Ticket)
-        .execution_options(synchronize_session=False, populate_existing=True)
-    ).first()
+    params = {"ticket": ticket_id, "counter": counter.id, "now": now}
+    return session.scalars(CLAIM, params).first()
 
 
 def _require_callable_here(ticket: Ticket, counter: Counter) -> None:

@@ -9,6 +9,7 @@ the browser's own voice.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import io
 import math
@@ -63,6 +64,7 @@ def spoken_call(number: str, counter_name: str, digit_by_digit: bool) -> dict[st
     }
 
 
+@functools.lru_cache(maxsize=4096)  # a hall's numbers run to a few hundred a day
 def _number_words(value: int, lang: str) -> str:
     return num2words(value, lang=lang)
 
