@@ -203,17 +203,17 @@ def work_counters(
 
 
 def _display_child(
-    urls: list[str], first: int, tokens: list[str | None], room: str, pipe: Any
+    urls: list[str], first: int, tokens: list[str | None], room: str, deflate: bool, pipe: Any
 ) -> None:
     """A child process's displays: python-socketio's asyncio clients on one event loop, so that
     hearing an event costs a task, not a thread (the threaded client starts one per message)."""
     for name in ("engineio.client", "socketio.client"):
         logging.getLogger(name).setLevel(logging.CRITICAL)  # no "packet queue is empty" at exit
-    asyncio.run(_displays(urls, first, tokens, room, pipe))
+    asyncio.run(_displays(urls, first, tokens, room, deflate, pipe))
 
 
 async def _displays(
-    urls: list[str], first: int, tokens: list[str | None], room: str, pipe: Any
+    urls: list[str], first: int, tokens: list[str | None], room: str, deflate: bool, pipe: Any
 ) -> None:
     receipts: list[tuple[int, int, float]] = []
     heard = {"events": 0}
@@ -227,7 +227,8 @@ async def _displays(
             if event == "ticket_called":
                 receipts.append((index, payload["ticket"]["id"], at))
 
-        client = socketio.AsyncClient(reconnection=False)
+        offer = {"compress": 15} if deflate else {}  # per-message deflate, as browsers offer it
+        client = socketio.AsyncClient(reconnection=False, websocket_extra_options=offer)
         client.on("*", on_event, namespace="/live")
         async with connecting:
             await client.connect(
@@ -264,10 +265,15 @@ async def _displays(
 class Displays:
     """Displays in `room`, display i on server i % len(urls), in child processes; display i
     is the paired display whose token is `tokens[i]` (None: no device cookie, for the bare
-    app)."""
+    app); with `deflate`, each offers per-message deflate as a browser does."""
 
     def __init__(
-        self, urls: list[str], tokens: list[str | None], room: str, processes: int
+        self,
+        urls: list[str],
+        tokens: list[str | None],
+        room: str,
+        processes: int,
+        deflate: bool = False,
     ) -> None:
         self.number, self.pipes, self.children = len(tokens), [], []
         context = multiprocessing.get_context("spawn")
@@ -277,7 +283,7 @@ class Displays:
             parent, child = context.Pipe()
             process = context.Process(
                 target=_display_child,
-                args=(urls, first, tokens[first : first + size], room, child),
+                args=(urls, first, tokens[first : first + size], room, deflate, child),
                 daemon=True,
             )
             process.start()

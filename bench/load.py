@@ -2,8 +2,8 @@
 
     .venv/bin/python bench/load.py [--kiosks 8] [--counters 16] [--displays 50]
         [--operations 2000] [--waiting 100 10000] [--call-rate 20] [--connections 1000]
-        [--database-url URL] [--message-queue URL] [--processes 1|2] [--json out.json]
-        [--compare single-process.json]
+        [--database-url URL] [--message-queue URL] [--processes 1|2] [--deflate]
+        [--json out.json] [--compare single-process.json]
 
 For each queue length in `--waiting`, on a fresh database with that many tickets already in line,
 it starts Antre as in production (`antre serve`: gunicorn, one worker, a thread per socket; with
@@ -32,6 +32,10 @@ given length after calling. Then the same displays and counters drive a bare Fla
 latency is printed as a ratio to its. Last, `--connections` displays connect to one process, for
 its memory, and hear a few calls. Duplicates are counted in the answers (a number issued twice, a
 ticket called twice), at the displays (a call heard twice) and in the database.
+The displays do not offer websocket compression unless given `--deflate`; then each offers
+per-message deflate as a browser does. Antre declines the offer (`server/web/sockets.py`); the
+bare app, as Flask-SocketIO's defaults have it, accepts it and compresses each event once per
+display, so under `--deflate` the ratio also holds what compression costs the bare app.
 With `--processes 2`, latency is also split by whether the display is on the process that made
 the call, and `--compare` sets the other-process p99 against a single-process run's.
 Output: tables, and the same as JSON with `--json`; the exit status is 1 if anything was
@@ -130,7 +134,9 @@ def run_hall(options: argparse.Namespace, waiting: int, workdir: Path) -> dict[s
             urls = [server.url for server in servers]
             kiosks = open_kiosks(urls, paired)
             ids = hall_ids(urls[0], kiosks[0].session)
-            displays = Displays(urls, paired.displays, ids["room"], options.client_processes)
+            displays = Displays(
+                urls, paired.displays, ids["room"], options.client_processes, options.deflate
+            )
             try:
                 desks = open_desks(urls, ids["counters"])
                 issue_tickets(urls, kiosks, len(kiosks), ids["services"])  # warm-up
@@ -183,7 +189,9 @@ def run_bare(options: argparse.Namespace, workdir: Path) -> dict[str, Any]:
     servers = [start_bare(serving, str(p)) for p in range(options.processes)]
     try:
         urls = [server.url for server in servers]
-        displays = Displays(urls, [None] * options.displays, "zone:1", options.client_processes)
+        displays = Displays(
+            urls, [None] * options.displays, "zone:1", options.client_processes, options.deflate
+        )
         try:
             desks = [
                 Desk(number % len(urls), 0, requests.Session())
@@ -217,7 +225,11 @@ def run_connections(options: argparse.Namespace, workdir: Path) -> dict[str, Any
             ids = hall_ids(server.url, kiosk.session)
             idle = server.rss_mib()
             displays = Displays(
-                [server.url], paired.displays, ids["room"], options.client_processes
+                [server.url],
+                paired.displays,
+                ids["room"],
+                options.client_processes,
+                options.deflate,
             )
             try:
                 connected = server.rss_mib()
@@ -304,6 +316,11 @@ def parse(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--message-queue", help="e.g. redis://127.0.0.1:6379/0")
     parser.add_argument("--processes", type=int, choices=[1, 2], default=1)
     parser.add_argument("--client-processes", type=int, default=4, help="for the displays")
+    parser.add_argument(
+        "--deflate",
+        action="store_true",
+        help="displays offer per-message deflate, as browsers do (Antre declines it)",
+    )
     parser.add_argument("--json", type=Path)
     parser.add_argument(
         "--compare", type=Path, help="the JSON of a single-process run, to compare p99 with"

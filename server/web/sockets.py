@@ -8,6 +8,11 @@ Who may listen to what: anyone to `ticket:<token>` (the token is the key) and `s
 (staff to any); only signed-in staff to `counter:<id>` and `staff`. Only a paired kiosk's agent
 may connect to `/agent`. A connection opened with a device's token is dropped when that device
 is revoked: at once by the process that revoked it, within seconds by every other process.
+
+Websockets are not compressed. Browsers offer per-message deflate and the websocket server would
+accept it; then every event is compressed once for each screen, and each screen's connection keeps
+its own compressor (over 100 KiB). Events are a few hundred bytes on the hall's network, so the
+offer is declined (`Uncompressed`).
 """
 
 from __future__ import annotations
@@ -48,11 +53,24 @@ def init_app(app: Flask) -> None:
         ping_interval=10,
         ping_timeout=10,
     )
+    app.wsgi_app = Uncompressed(app.wsgi_app)  # type: ignore[method-assign]
     registered = {handler.namespace for handler in socketio.namespace_handlers}
     if NAMESPACE not in registered:
         socketio.on_namespace(LiveNamespace(NAMESPACE))
     if AGENT_NAMESPACE not in registered:
         socketio.on_namespace(AgentNamespace(AGENT_NAMESPACE))
+
+
+class Uncompressed:
+    """WSGI middleware that takes a websocket handshake's offer of extensions (per-message
+    deflate) away, so the connection is opened without them."""
+
+    def __init__(self, app: Any) -> None:
+        self.app = app
+
+    def __call__(self, environ: dict[str, Any], start_response: Any) -> Any:
+        environ.pop("HTTP_SEC_WEBSOCKET_EXTENSIONS", None)
+        return self.app(environ, start_response)
 
 
 def may_join(room: str) -> bool:

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import base64
+import os
 import queue
+import socket
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -114,6 +117,32 @@ def test_the_phone_of_the_called_ticket_hears_its_call_and_others_do_not(
     assert second_phone.next("queue_changed")["waiting"] == 1
     with pytest.raises(pytest.fail.Exception):
         second_phone.next("ticket_called", timeout_s=1)
+
+
+def test_a_screen_offering_compression_gets_an_uncompressed_websocket(
+    live_server: LiveServer,
+) -> None:
+    """Browsers offer per-message deflate; the server opens the websocket without it, so no
+    event is compressed once per screen."""
+    host, port = live_server.url.removeprefix("http://").split(":")
+    key = base64.b64encode(os.urandom(16)).decode()
+    handshake = (
+        "GET /socket.io/?EIO=4&transport=websocket HTTP/1.1\r\n"
+        f"Host: {host}:{port}\r\n"
+        "Upgrade: websocket\r\nConnection: Upgrade\r\n"
+        f"Sec-WebSocket-Key: {key}\r\nSec-WebSocket-Version: 13\r\n"
+        "Sec-WebSocket-Extensions: permessage-deflate; client_max_window_bits\r\n\r\n"
+    )
+    with socket.create_connection((host, int(port)), timeout=10) as connection:
+        connection.sendall(handshake.encode())
+        answer = b""
+        while b"\r\n\r\n" not in answer:
+            answer += connection.recv(4096)
+    status, *headers = answer.split(b"\r\n\r\n")[0].decode().split("\r\n")
+    names = {header.split(":")[0].strip().lower() for header in headers}
+    assert status.startswith("HTTP/1.1 101"), status
+    assert "sec-websocket-accept" in names
+    assert "sec-websocket-extensions" not in names
 
 
 def test_unknown_rooms_are_refused(live_server: LiveServer) -> None:
