@@ -27,6 +27,7 @@ const state = {
   shownAt: 0,
   clock: new HallClock(null),
   highlightUntil: new Map(), // counter id → ms
+  newest: new Map(), // "counter:<id>" or "service:<id>" → ms of the newest news of it heard live
 };
 
 const showSoundHint = (blocked) => {
@@ -57,6 +58,7 @@ async function reload() {
 
 function applySnapshot(snapshot) {
   state.snapshot = snapshot;
+  state.newest.clear(); // the snapshot is the truth now; order live news from here on
   const missed = state.loaded ? missedCalls(snapshot) : [];
   state.loaded = true;
   const later = new Set(missed.map((call) => call.call_id));
@@ -101,8 +103,9 @@ function missedCalls(snapshot) {
 // --- announcing -------------------------------------------------------------------------
 
 function onCall(payload, recall) {
-  const { ticket, counter, call_id: callId, spoken } = payload;
+  const { ticket, counter, call_id: callId, spoken, at } = payload;
   if (counter.zone !== state.zoneId) return;
+  heard(`counter:${counter.id}`, at);
   const seated = state.snapshot?.counters.find((c) => c.id === counter.id);
   if (seated) {
     seated.current = ticket;
@@ -262,19 +265,35 @@ function showFailure(message) {
 
 // --- live events ------------------------------------------------------------------------
 
+/**
+ * News of a counter or a service can arrive out of order when the hall runs several server
+ * processes: one holds a counter's state for an interval while another sends that counter's next
+ * call at once. Each event says when it happened (`at`) or when its state was read (`as_of`);
+ * a state older than the newest news heard of the same counter or service is left out.
+ */
+function heard(key, stamp) {
+  const at = Date.parse(stamp);
+  if (Number.isNaN(at)) return true; // unstamped: nothing to order it by
+  if (at < (state.newest.get(key) ?? -Infinity)) return false;
+  state.newest.set(key, at);
+  return true;
+}
+
+const outdated = (key, stamp) => !heard(key, stamp);
+
 const EVENTS = {
   ticket_called: (payload) => onCall(payload, false),
   ticket_recalled: (payload) => onCall(payload, true),
   counter_changed({ counter }) {
     const counters = state.snapshot?.counters ?? [];
     const index = counters.findIndex((c) => c.id === counter.id);
-    if (index < 0) return;
+    if (index < 0 || outdated(`counter:${counter.id}`, counter.as_of)) return;
     counters[index] = counter;
     renderCounters();
   },
-  queue_changed({ service_id: serviceId, waiting }) {
+  queue_changed({ service_id: serviceId, waiting, as_of: asOf }) {
     const service = state.snapshot?.waiting.find((s) => s.service_id === serviceId);
-    if (!service) return;
+    if (!service || outdated(`service:${serviceId}`, asOf)) return;
     service.waiting = waiting;
     renderWaiting();
   },

@@ -25,7 +25,7 @@ from server.services.events import (
     locked_counter,
     record_event,
 )
-from server.services.presenters import ticket_json
+from server.services.presenters import stamp, ticket_json
 from server.services.publisher import Outbox
 from server.services.settings import settings
 
@@ -205,9 +205,9 @@ def _announce_call(
     choice: Choice,
     digits: bool,
 ) -> dict[str, Any]:
-    reason = {"reason": {"id": choice.reason_id, "en": choice.reason_en}}
+    reason, now = {"reason": {"id": choice.reason_id, "en": choice.reason_en}}, ctx.now()
     event_id = record_event(
-        session, ticket, EventKind.CALLED, ctx.now(), counter, officer_id, json.dumps(reason)
+        session, ticket, EventKind.CALLED, now, counter, officer_id, json.dumps(reason)
     )
     view = {**ticket_json(ticket, ctx), "reason": choice.reason_id, "reason_en": choice.reason_en}
     call = {
@@ -215,9 +215,10 @@ def _announce_call(
         "counter": counter_brief(counter),
         "call_id": event_id,
         "spoken": voice.spoken_call(ticket.number, counter.name, digits),
+        "at": stamp(now, ctx),
     }
     outbox.add("ticket_called", call, rooms.for_ticket_call(ticket, counter))
     state = counter_state(counter, ticket, ctx)
     outbox.add("counter_changed", {"counter": state}, rooms.for_counter_after_call(counter))
-    queue.announce_queue(session, outbox, ticket.service_id, ticket.service_day)
+    queue.announce_queue(session, ctx, outbox, ticket.service_id, ticket.service_day)
     return view

@@ -14,7 +14,7 @@ from server.domain.stats import Step, TicketRecord, ticket_record
 from server.domain.tickets import ACTIVE_AT_COUNTER, EventKind
 from server.models import Counter, Ticket, TicketEvent
 from server.services.context import Context
-from server.services.presenters import ticket_json
+from server.services.presenters import stamp, ticket_json
 
 INSERT_EVENT = insert(TicketEvent).returning(TicketEvent.id)
 
@@ -77,13 +77,15 @@ def counter_brief(counter: Counter) -> dict[str, Any]:
 
 
 def counter_state(counter: Counter, current: Ticket | None, ctx: Context) -> dict[str, Any]:
-    """A counter with the ticket it is dealing with, as displays and terminals show it."""
+    """A counter with the ticket it is dealing with, as displays and terminals show it, and when
+    that was (`as_of`)."""
     return {
         **counter_brief(counter),
         "status": counter.status,
         "break_reason": counter.break_reason,
         "officer": counter.officer.name if counter.officer else None,
         "current": None if current is None else ticket_json(current, ctx),
+        "as_of": stamp(ctx.now(), ctx),
     }
 
 

@@ -26,7 +26,7 @@ from server.services import queue, rooms, voice
 from server.services.calling import require_officer
 from server.services.context import Context
 from server.services.events import counter_brief, counter_state, record_event
-from server.services.presenters import ticket_json
+from server.services.presenters import stamp, ticket_json
 from server.services.publisher import Outbox
 
 CALLED = frozenset({TicketStatus.CALLED})
@@ -252,7 +252,7 @@ def _act(
         _publish(session, ctx, outbox, ticket, view, was_at, step, event_id)
         if ticket.status == TicketStatus.WAITING or TicketStatus.WAITING in allowed:
             for service_id in sorted(queues):
-                queue.announce_queue(session, outbox, service_id, ticket.service_day)
+                queue.announce_queue(session, ctx, outbox, service_id, ticket.service_day)
     outbox.send(ctx.publisher)
     return view
 
@@ -316,6 +316,7 @@ def _publish(
             "counter": counter_brief(was_at),
             "call_id": event_id,
             "spoken": voice.spoken_call(ticket.number, was_at.name, voice.reads_digits(session)),
+            "at": stamp(ctx.now(), ctx),
         }
         outbox.add("ticket_recalled", call, rooms.for_ticket_call(ticket, was_at))
     screens = [rooms.ticket_room(ticket.token), rooms.STAFF]

@@ -124,7 +124,7 @@ def issue_ticket(
             )
         outbox.add("ticket_issued", {"ticket": view}, [rooms.STAFF])
         screens = rooms.service_rooms(service.id, counters)
-        queue.announce_waiting(outbox, service.id, waiting, screens)
+        queue.announce_waiting(ctx, outbox, service.id, waiting, screens)
     outbox.send(ctx.publisher)
     return view
 

@@ -30,6 +30,14 @@ def iso(instant: datetime | None, ctx: Context) -> str | None:
     return None if instant is None else ctx.local(instant).isoformat(timespec="seconds")
 
 
+def stamp(instant: datetime, ctx: Context) -> str:
+    """When a fact happened or a state was read, for screens to order events by: ISO 8601 with
+    the hall's offset, to the millisecond. Two server processes can send news of one counter in
+    the other order than it happened (one holds a state for an interval, the other sends a call
+    at once); a screen keeps the newest."""
+    return ctx.local(instant).isoformat(timespec="milliseconds")
+
+
 def ticket_json(
     ticket: Ticket,
     ctx: Context,

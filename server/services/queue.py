@@ -19,7 +19,7 @@ from server.domain.tickets import EventKind, TicketStatus
 from server.models import Ticket, TicketEvent
 from server.services import rooms
 from server.services.context import Context
-from server.services.presenters import ticket_json
+from server.services.presenters import stamp, ticket_json
 from server.services.publisher import Outbox
 
 RECENT_SERVICES = 20
@@ -216,15 +216,20 @@ def ticket_with_place(session: Session, ctx: Context, ticket: Ticket) -> dict[st
     )
 
 
-def announce_queue(session: Session, outbox: Outbox, service_id: int, day: date) -> None:
+def announce_queue(
+    session: Session, ctx: Context, outbox: Outbox, service_id: int, day: date
+) -> None:
     """Queue a `queue_changed` event with the service's new waiting count."""
     waiting = waiting_count(session, service_id, day)
-    announce_waiting(outbox, service_id, waiting, rooms.for_service(session, service_id))
+    announce_waiting(ctx, outbox, service_id, waiting, rooms.for_service(session, service_id))
 
 
-def announce_waiting(outbox: Outbox, service_id: int, waiting: int, screens: list[str]) -> None:
-    """Queue a `queue_changed` event with a waiting count the caller has counted."""
-    outbox.add("queue_changed", {"service_id": service_id, "waiting": waiting}, screens)
+def announce_waiting(
+    ctx: Context, outbox: Outbox, service_id: int, waiting: int, screens: list[str]
+) -> None:
+    """Queue a `queue_changed` event with a waiting count the caller has counted (now)."""
+    count = {"service_id": service_id, "waiting": waiting, "as_of": stamp(ctx.now(), ctx)}
+    outbox.add("queue_changed", count, screens)
 
 
 RECENT_CALLS = (

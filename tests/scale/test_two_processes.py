@@ -21,7 +21,10 @@ import pytest
 import requests
 import socketio
 import sqlalchemy
+from playwright.sync_api import Browser, expect
 
+from tests.browser.conftest import watch_page
+from tests.browser.screens import TV, pair_browser, wait_until_live
 from tests.conftest import (
     ROOT,
     LiveServer,
@@ -154,6 +157,70 @@ def test_a_call_on_process_a_reaches_a_display_on_process_b_once(
         assert heard[0]["counter"]["id"] == counter
     time.sleep(1)  # time enough for a second copy through the queue, if one were coming
     assert [len(display.events("ticket_called")) for display in (on_first, on_second)] == [1, 1]
+
+
+@pytest.mark.browser
+def test_a_display_keeps_a_counter_serving_when_news_of_its_last_visitor_arrives_late(
+    two_processes: tuple[LiveServer, LiveServer], displays: list[Display], browser: Browser
+) -> None:
+    """Process A holds a counter's "done" state for the zone for an interval; the officer's next
+    call goes through process B and reaches the zone at once. A's state then arrives after the
+    call, and the TV must not take it for the newest."""
+    first, second = two_processes
+    ids, zone = first.ids(), zone_room(first)
+    counter = ids["counters"]["L1"]
+    for _ in range(2):
+        issued = first.api("POST", "/api/v1/tickets", json={"service_id": ids["services"]["ktp"]})
+        assert issued.status_code == 201, issued.text
+    context, errors, blocked = browser.new_context(viewport=TV, locale="id-ID"), [], []
+    try:
+        pair_browser(context, first, "D1")
+        tv = context.new_page()
+        watch_page(tv, errors, blocked)
+        tv.goto(f"{first.url}/display?zone={zone.split(':')[1]}")
+        wait_until_live(tv)
+        listener = Display(first, [zone])  # hears what the TV hears, in the same order
+        displays.append(listener)
+        officer = first.officer(1)  # its session cookie is good on both processes
+        assert officer.post(f"{first.url}/api/v1/counters/{counter}/open").status_code == 200
+        called = officer.post(f"{first.url}/api/v1/counters/{counter}/call-next").json()
+        done = officer.post(
+            f"{first.url}/api/v1/tickets/{called['id']}/complete", json={"counter_id": counter}
+        )
+        assert done.status_code == 200, done.text
+        next_call = officer.post(f"{second.url}/api/v1/counters/{counter}/call-next")
+        assert next_call.status_code == 200, next_call.text
+        number = next_call.json()["number"]
+
+        second_call = listener.wait_for("ticket_called", 2)[1]
+        late = wait_for_state(listener, counter, after_calls=2)
+        assert [state["current"] for state in late] == [None]  # A's "done", after B's call
+        assert late[0]["as_of"] < second_call["at"]
+        card = tv.locator(f'.counter-card[data-counter-id="{counter}"]')
+        tv.wait_for_timeout(500)  # the TV heard the late state too: it arrived at the same time
+        expect(card.locator(".counter-number")).to_have_text(number)
+        expect(tv.locator("#now-number")).to_have_text(number, timeout=20_000)  # after the first
+        assert (errors, blocked) == ([], [])
+    finally:
+        context.close()
+
+
+def wait_for_state(display: Display, counter: int, after_calls: int) -> list[dict[str, Any]]:
+    """The states of `counter` the display heard after its `after_calls`-th call, waiting up to
+    5 s for the first."""
+
+    def states() -> list[dict[str, Any]]:
+        calls, found = 0, []
+        for event, payload in list(display.heard):
+            calls += event == "ticket_called"
+            if event == "counter_changed" and calls >= after_calls:
+                found += [payload["counter"]] if payload["counter"]["id"] == counter else []
+        return found
+
+    with display.arrived:
+        display.arrived.wait_for(states, timeout=5)
+    assert states(), "no counter state reached the zone after the call"
+    return states()
 
 
 def take_tickets(server: LiveServer, services: list[int], out: list[Any], seed: int) -> None:

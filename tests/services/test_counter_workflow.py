@@ -322,3 +322,32 @@ def test_the_halls_settings_order_and_word_the_call(
 def test_unknown_priority_class_is_refused(ctx: Context) -> None:
     with pytest.raises(InvalidInput, match="lansia"):
         issue_ticket(db.session, ctx, service_id("ktp"), priority_class="vip")
+
+
+def test_calls_and_counter_states_say_when_to_the_millisecond(
+    ctx: Context, clock: Clock, budi: User, publisher: RecordingPublisher
+) -> None:
+    l1 = open_as(ctx, "L1", budi)
+    issue_ticket(db.session, ctx, service_id("ktp"))
+    issue_ticket(db.session, ctx, service_id("ktp"))
+    clock.advance(seconds=1.25)
+    first = call_next(db.session, ctx, l1, budi.id)
+    clock.advance(seconds=61.5)
+    complete_ticket(db.session, ctx, first["id"], l1, budi.id)
+    clock.advance(seconds=0.004)  # the next call, a few milliseconds later
+    call_next(db.session, ctx, l1, budi.id)
+    calls = publisher.events("ticket_called")
+    states = [event["counter"] for event in publisher.events("counter_changed")]
+    assert [call["at"] for call in calls] == [
+        "2026-11-23T09:00:01.250+07:00",
+        "2026-11-23T09:01:02.754+07:00",
+    ]
+    numbers = [(state["current"] or {}).get("number") for state in states]
+    assert list(zip([state["as_of"] for state in states], numbers, strict=True)) == [
+        ("2026-11-23T09:00:00.000+07:00", None),  # opened
+        ("2026-11-23T09:00:01.250+07:00", first["number"]),
+        ("2026-11-23T09:01:02.750+07:00", None),  # done: older than the call that follows
+        ("2026-11-23T09:01:02.754+07:00", calls[1]["ticket"]["number"]),
+    ]
+    assert states[2]["as_of"] < calls[1]["at"]  # ISO strings of one offset sort as their times
+    assert publisher.events("queue_changed")[-1]["as_of"] == "2026-11-23T09:01:02.754+07:00"

@@ -57,7 +57,12 @@ def test_issuing_publishes_after_commit_to_staff_and_the_services_screens(
     assert publisher.events("ticket_issued")[0]["ticket"]["number"] == ticket["number"]
     changed = [(p, rooms) for event, p, rooms in publisher.sent if event == "queue_changed"]
     payload, rooms = changed[0]
-    assert payload == {"v": 1, "service_id": ticket["service_id"], "waiting": 1}
+    assert payload == {
+        "v": 1,
+        "service_id": ticket["service_id"],
+        "waiting": 1,
+        "as_of": "2026-11-23T09:00:00.000+07:00",  # when it was counted, to the millisecond
+    }
     assert "zone:1" in rooms and "staff" in rooms and f"service:{ticket['service_id']}" in rooms
 
 
