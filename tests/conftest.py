@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 import socket
 import subprocess
 import sys
@@ -41,6 +42,41 @@ NO_RATE_LIMITS = {  # tests issue tickets faster than a kiosk's visitors could; 
     "ANTRE_ISSUE_LIMIT_ADDRESS": "100000 per minute",
     "ANTRE_PAIR_LIMIT": "1000 per minute",
 }
+
+
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--autoplay-policy=no-user-gesture-required",
+]
+
+
+@pytest.fixture(scope="session")
+def playwright() -> Iterator[Any]:
+    """The Playwright driver, started once for the whole run (browser tests in several folders
+    share it: a second driver cannot start in the thread the first one runs in)."""
+    from playwright.sync_api import sync_playwright
+
+    driver = sync_playwright().start()
+    yield driver
+    driver.stop()
+
+
+@pytest.fixture(scope="session")
+def browser(playwright: Any) -> Iterator[Any]:
+    """Headless Debian Chromium (never a downloaded browser)."""
+    path = shutil.which("chromium")
+    require(
+        path is not None, "Debian's chromium package is not installed (apt-get install chromium)"
+    )
+    chromium = playwright.chromium.launch(executable_path=path, headless=True, args=CHROMIUM_ARGS)
+    yield chromium
+    chromium.close()
 
 
 def require(condition: bool, reason: str) -> None:

@@ -1,5 +1,6 @@
 """Browser tests: Playwright driving Debian's Chromium against the live server.
 
+The driver and the browser (`playwright`, `browser`) are the whole run's, in tests/conftest.py.
 Every test leaves a screenshot of each of its pages in `test-artifacts/` (named `-failed` when
 the test failed), and fails if a page threw an uncaught JavaScript error or the browser blocked
 something under the Content-Security-Policy. A test's browser is paired as the hall's kiosk K1
@@ -9,26 +10,15 @@ and its display D1 (`pair_browser` makes it another kiosk).
 from __future__ import annotations
 
 import re
-import shutil
 from collections.abc import Iterator
 
 import pytest
-from playwright.sync_api import Browser, BrowserContext, Error, Page, Playwright, sync_playwright
+from playwright.sync_api import Browser, BrowserContext, Error, Page
 
 from tests.browser.screens import pair_browser
-from tests.conftest import ROOT, LiveServer, require
+from tests.conftest import ROOT, LiveServer
 
 ARTIFACTS = ROOT / "test-artifacts"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--autoplay-policy=no-user-gesture-required",
-]
 ACTION_TIMEOUT_MS = 10_000
 REPORTS = pytest.StashKey[dict[str, pytest.TestReport]]()
 
@@ -39,26 +29,6 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) ->
     report: pytest.TestReport = yield
     item.stash.setdefault(REPORTS, {})[report.when] = report
     return report
-
-
-@pytest.fixture(scope="session")
-def playwright() -> Iterator[Playwright]:
-    """The Playwright driver, started once."""
-    driver = sync_playwright().start()
-    yield driver
-    driver.stop()
-
-
-@pytest.fixture(scope="session")
-def browser(playwright: Playwright) -> Iterator[Browser]:
-    """Headless Debian Chromium (never a downloaded browser)."""
-    path = shutil.which("chromium")
-    require(
-        path is not None, "Debian's chromium package is not installed (apt-get install chromium)"
-    )
-    chromium = playwright.chromium.launch(executable_path=path, headless=True, args=CHROMIUM_ARGS)
-    yield chromium
-    chromium.close()
 
 
 @pytest.fixture(scope="module", autouse=True)

@@ -19,9 +19,9 @@ import pytest
 import requests
 from playwright.sync_api import BrowserContext, Page, Playwright, expect
 
-from tests.browser.conftest import CHROMIUM_ARGS
 from tests.browser.screens import TV, issue, pair_browser, wait_until_live
 from tests.conftest import (
+    CHROMIUM_ARGS,
     ROOT,
     LiveServer,
     require,

@@ -7,7 +7,6 @@ import secrets
 
 import pytest
 
-from tests.browser.conftest import browser, playwright  # noqa: F401 - fixtures for this folder
 from tests.conftest import require
 
 REDIS_URL = os.environ.get("ANTRE_TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
